@@ -1,0 +1,15 @@
+{
+    "name": "Sales Management Analytics",
+    "summary": "Sales analysis by any dimension, KPIs, dashboards, basket analysis, "
+    "trends, XLSX export and scheduled report e-mails",
+    "version": "19.0.1.0.0",
+    "category": "Sales/Sales",
+    "license": "LGPL-3",
+    "author": "Sales Management Team",
+    "website": "https://example.com/sales-mgmt",
+    "depends": ["sales_mgmt_core", "sales_mgmt_channels", "spreadsheet_dashboard"],
+    "external_dependencies": {"python": ["xlsxwriter"]},
+    "data": [
+        "views/sales_mgmt_analytics_menus.xml",
+    ],
+}

@@ -1,0 +1,17 @@
+{
+    "name": "Sales Management Channels",
+    "summary": "Import orders from the website, marketplaces and shops once each, "
+    "one customer per real person, status pushed back",
+    "version": "19.0.1.0.0",
+    "category": "Sales/Sales",
+    "license": "LGPL-3",
+    "author": "Sales Management Team",
+    "website": "https://example.com/sales-mgmt",
+    "depends": ["sales_mgmt_core"],
+    "external_dependencies": {"python": ["requests", "phonenumbers"]},
+    "data": [
+        "security/sales_mgmt_channels_security.xml",
+        "security/ir.model.access.csv",
+        "views/sales_channel_views.xml",
+    ],
+}

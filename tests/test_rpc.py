@@ -1,0 +1,89 @@
+"""Integration over Odoo's external APIs, as an integrator's script would use them.
+
+Talks to the test server started by the harness (`HttpCase`): XML-RPC (deprecated in
+Odoo 19, still widely used) and the JSON-2 API with an API key. Runs as non-admin users.
+"""
+
+import xmlrpc.client
+from datetime import datetime, timedelta
+
+from odoo.tests import HttpCase, get_db_name, new_test_user, tagged
+
+
+@tagged("post_install", "-at_install")
+class TestExternalApi(HttpCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.salesman = new_test_user(
+            cls.env, "rpc_salesman", password="rpc_salesman_pw1", groups="sales_mgmt_core.group_sales_mgmt_user"
+        )
+        cls.internal = new_test_user(cls.env, "rpc_internal", password="rpc_internal_pw1", groups="base.group_user")
+        cls.partner = cls.env["res.partner"].create(
+            {
+                "name": "RPC Customer",
+                "customer_rank": 1,
+                "customer_tier_id": cls.env.ref("sales_mgmt_core.customer_tier_gold").id,
+            }
+        )
+
+    def _xmlrpc_uid(self, login, password):
+        uid = self.xmlrpc_common.authenticate(get_db_name(), login, password, {})
+        self.assertTrue(uid, f"{login} could not authenticate over XML-RPC")
+        return uid
+
+    def test_xmlrpc_salesman_reads_tier(self):
+        uid = self._xmlrpc_uid("rpc_salesman", "rpc_salesman_pw1")
+        rows = self.xmlrpc_object.execute_kw(
+            get_db_name(),
+            uid,
+            "rpc_salesman_pw1",
+            "res.partner",
+            "search_read",
+            [[["id", "=", self.partner.id]]],
+            {"fields": ["name", "customer_tier_id"]},
+        )
+        self.assertEqual(rows[0]["customer_tier_id"][1], "Gold")
+        tiers = self.xmlrpc_object.execute_kw(
+            get_db_name(), uid, "rpc_salesman_pw1", "sales.customer.tier", "search_read", [[]], {"fields": ["name"]}
+        )
+        self.assertIn("VIP", [t["name"] for t in tiers])
+
+    def test_xmlrpc_salesman_cannot_edit_tiers(self):
+        uid = self._xmlrpc_uid("rpc_salesman", "rpc_salesman_pw1")
+        with self.assertRaises(xmlrpc.client.Fault) as fault:
+            self.xmlrpc_object.execute_kw(
+                get_db_name(), uid, "rpc_salesman_pw1", "sales.customer.tier", "create", [{"name": "Hacked"}]
+            )
+        self.assertIn("not allowed to create", fault.exception.faultString)
+
+    def test_xmlrpc_internal_user_denied(self):
+        uid = self._xmlrpc_uid("rpc_internal", "rpc_internal_pw1")
+        with self.assertRaises(xmlrpc.client.Fault):
+            self.xmlrpc_object.execute_kw(get_db_name(), uid, "rpc_internal_pw1", "sales.customer.tier", "search", [[]])
+
+    def _json2(self, user, model, method, payload):
+        key = (
+            self.env["res.users.apikeys"]
+            .with_user(user)
+            ._generate(scope="rpc", name="test", expiration_date=datetime.now() + timedelta(days=1))
+        )
+        return self.url_open(
+            f"/json/2/{model}/{method}",
+            json=payload,
+            headers={"Authorization": f"Bearer {key}", "X-Odoo-Database": get_db_name()},
+        )
+
+    def test_json2_salesman_reads_tier(self):
+        res = self._json2(
+            self.salesman,
+            "res.partner",
+            "search_read",
+            {"domain": [["id", "=", self.partner.id]], "fields": ["customer_tier_id"]},
+        )
+        self.assertEqual(res.status_code, 200, res.text)
+        self.assertEqual(res.json()[0]["customer_tier_id"][1], "Gold")
+
+    def test_json2_internal_user_forbidden(self):
+        res = self._json2(self.internal, "sales.customer.tier", "search_read", {"domain": []})
+        self.assertEqual(res.status_code, 403, res.text)
