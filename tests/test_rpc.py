@@ -18,6 +18,9 @@ class TestExternalApi(HttpCase):
         cls.salesman = new_test_user(
             cls.env, "rpc_salesman", password="rpc_salesman_pw1", groups="sales_mgmt_core.group_sales_mgmt_user"
         )
+        cls.manager = new_test_user(
+            cls.env, "rpc_manager", password="rpc_manager_pw1", groups="sales_mgmt_core.group_sales_mgmt_manager"
+        )
         cls.internal = new_test_user(cls.env, "rpc_internal", password="rpc_internal_pw1", groups="base.group_user")
         cls.partner = cls.env["res.partner"].create(
             {
@@ -71,6 +74,7 @@ class TestExternalApi(HttpCase):
         return self.url_open(
             f"/json/2/{model}/{method}",
             json=payload,
+            method="POST",
             headers={"Authorization": f"Bearer {key}", "X-Odoo-Database": get_db_name()},
         )
 
@@ -87,3 +91,52 @@ class TestExternalApi(HttpCase):
     def test_json2_internal_user_forbidden(self):
         res = self._json2(self.internal, "sales.customer.tier", "search_read", {"domain": []})
         self.assertEqual(res.status_code, 403, res.text)
+
+    def test_xmlrpc_manager_recomputes_segments(self):
+        order = self.env["sale.order"].create(
+            {
+                "partner_id": self.partner.id,
+                "order_line": [
+                    (
+                        0,
+                        0,
+                        {
+                            "name": "Gift",
+                            "product_id": self.env["product.product"].create({"name": "Gift"}).id,
+                            "price_unit": 500,
+                        },
+                    )
+                ],
+            }
+        )
+        order.action_confirm()
+        uid = self._xmlrpc_uid("rpc_manager", "rpc_manager_pw1")
+        self.xmlrpc_object.execute_kw(
+            get_db_name(), uid, "rpc_manager_pw1", "res.partner", "action_recompute_customer_segments", [[]]
+        )
+        rows = self.xmlrpc_object.execute_kw(
+            get_db_name(),
+            uid,
+            "rpc_manager_pw1",
+            "res.partner",
+            "read",
+            [[self.partner.id]],
+            {"fields": ["rfm_segment", "lifecycle_stage", "sm_order_count", "customer_tier_id"]},
+        )
+        self.assertEqual(rows[0]["sm_order_count"], 1)
+        self.assertEqual(rows[0]["lifecycle_stage"], "new")
+        self.assertTrue(rows[0]["rfm_segment"])
+        self.assertEqual(rows[0]["customer_tier_id"][1], "New")  # one order: below "Regular"
+
+    def test_xmlrpc_salesman_cannot_recompute(self):
+        uid = self._xmlrpc_uid("rpc_salesman", "rpc_salesman_pw1")
+        with self.assertRaises(xmlrpc.client.Fault) as fault:
+            self.xmlrpc_object.execute_kw(
+                get_db_name(), uid, "rpc_salesman_pw1", "res.partner", "action_recompute_customer_segments", [[]]
+            )
+        self.assertIn("Only Sales Management managers", fault.exception.faultString)
+
+    def test_json2_manager_recomputes_segments(self):
+        res = self._json2(self.manager, "res.partner", "action_recompute_customer_segments", {})
+        self.assertEqual(res.status_code, 200, res.text)
+        self.assertEqual(res.json()["tag"], "display_notification")

@@ -1,1 +1,9 @@
-from . import customer_tier, res_partner
+from . import (
+    customer_segmentation,
+    customer_tier,
+    mail_template,
+    res_partner,
+    sale_order,
+    sales_complaint,
+    sales_complaint_category,
+)

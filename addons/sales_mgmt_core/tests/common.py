@@ -1,3 +1,6 @@
+from datetime import timedelta
+
+from odoo import Command, fields
 from odoo.tests import TransactionCase, new_test_user
 
 # Context used by every fixture: no chatter tracking, no mail sent while building data.
@@ -31,3 +34,32 @@ class SalesMgmtCommon(TransactionCase):
         cls.user_approver = new_test_user(
             cls.env, "sm_approver", groups="sales_mgmt_core.group_credit_approver", name="Abe Approver"
         )
+
+
+class SalesMgmtOrderCommon(SalesMgmtCommon):
+    """Adds a product and a helper creating confirmed orders at a given date."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.product = cls.env["product.product"].create(
+            {"name": "Gift Box", "type": "consu", "list_price": 100.0, "taxes_id": [Command.clear()]}
+        )
+        cls.today = fields.Date.context_today(cls.env["res.partner"])
+
+    @classmethod
+    def _order(cls, partner, amount, days_ago=0, confirm=True, company=None, pricelist=None, user=None):
+        env = cls.env(context=dict(cls.env.context, allowed_company_ids=[(company or cls.company).id]))
+        vals = {
+            "partner_id": partner.id,
+            "company_id": (company or cls.company).id,
+            "user_id": (user or cls.user_salesman).id,
+            "order_line": [Command.create({"product_id": cls.product.id, "product_uom_qty": 1, "price_unit": amount})],
+        }
+        if pricelist:
+            vals["pricelist_id"] = pricelist.id
+        order = env["sale.order"].create(vals)
+        if confirm:
+            order.action_confirm()
+        order.date_order = fields.Datetime.now() - timedelta(days=days_ago)
+        return order

@@ -1,0 +1,294 @@
+"""Customer segmentation algorithms, free of the ORM so they can be unit-tested alone.
+
+Everything here works on plain values: the ORM layer (``models/res_partner.py`` and
+``models/customer_segmentation.py``) aggregates order history with one SQL query,
+feeds these functions and writes the results back in bulk.
+"""
+
+import bisect
+import itertools
+import math
+import statistics
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+# Named RFM segments, from the usual R x F/M grid.
+SEGMENTS = [
+    ("champions", "Champions"),
+    ("loyal", "Loyal"),
+    ("potential", "Potential"),
+    ("new", "New"),
+    ("at_risk", "At risk"),
+    ("hibernating", "Hibernating"),
+    ("lost", "Lost"),
+]
+
+LIFECYCLE_STAGES = [
+    ("prospect", "Prospect"),
+    ("new", "New"),
+    ("active", "Active"),
+    ("at_risk", "At risk"),
+    ("lapsed", "Lapsed"),
+]
+
+# A customer is "at risk" once the time since the last order exceeds this many
+# expected intervals, and "lapsed" past the second factor.
+AT_RISK_FACTOR = 1.5
+LAPSED_FACTOR = 3.0
+# Expected interval used when nothing better is known (no segment peers at all).
+DEFAULT_INTERVAL_DAYS = 90.0
+
+
+def quintile_breaks(values):
+    """Cut points scoring ``values`` 1-5 by quintile of their mid-rank.
+
+    Each distinct value gets ``ceil(5 * (values below + half its ties) / n)``: ties share a
+    score, a lone customer scores 3, the smallest and largest of a small population score
+    1 and 5. The result is the smallest value reaching each score 2..5 (``inf`` when a score
+    is not reached), so that :func:`quintile_score` can score values later, outside the
+    population (incremental updates).
+    """
+    ordered = sorted(values)
+    n = len(ordered)
+    if not n:
+        return []
+    first_value_with_score = {}
+    below = 0
+    for value, group in itertools.groupby(ordered):
+        count = len(list(group))
+        score = max(1, math.ceil(5 * (below + count / 2) / n))
+        first_value_with_score.setdefault(score, value)
+        below += count
+    breaks, floor = [], math.inf
+    for score in range(5, 1, -1):  # a score not reached takes the next reached one's cut
+        floor = first_value_with_score.get(score, floor)
+        breaks.append(floor)
+    return sorted(breaks)
+
+
+def quintile_score(value, breaks):
+    """Score 1-5 of ``value`` against :func:`quintile_breaks` (higher values score higher)."""
+    if not breaks:
+        return 3
+    return bisect.bisect_right(breaks, value) + 1
+
+
+def recency_breaks(days_since_last):
+    """Cut points for recency: fewer days since the last order score higher."""
+    return quintile_breaks([-d for d in days_since_last])
+
+
+def recency_score(days_since_last, breaks):
+    return quintile_score(-days_since_last, breaks)
+
+
+def rfm_segment(r, f, m):  # noqa: PLR0911 - a decision table reads best as returns
+    """Name the segment of an R, F, M score triple (each 1-5)."""
+    fm = (f + m) / 2
+    if r >= 4 and fm >= 4:
+        return "champions"
+    if r >= 4 and f <= 1:
+        return "new"
+    if r >= 3 and fm >= 3:
+        return "loyal"
+    if r >= 3:
+        return "potential"
+    if r == 2 and fm >= 3:
+        return "at_risk"
+    if r == 2:
+        return "hibernating"
+    if fm >= 4:
+        return "at_risk"
+    return "lost"
+
+
+def order_intervals(order_dates):
+    """Days between consecutive distinct order days."""
+    days = sorted(set(order_dates))
+    return [(b - a).days for a, b in itertools.pairwise(days)]
+
+
+def own_interval(order_dates):
+    """The customer's own inter-purchase interval: median with 3+ orders, mean with 2, else None."""
+    intervals = order_intervals(order_dates)
+    if not intervals:
+        return None
+    if len(intervals) >= 2:
+        return float(statistics.median(intervals))
+    return float(intervals[0])
+
+
+def lifecycle_stage(order_count, days_since_first, days_since_last, interval_days):
+    """Stage from the order history and the customer's own rhythm."""
+    if not order_count:
+        return "prospect"
+    interval = interval_days or DEFAULT_INTERVAL_DAYS
+    if days_since_last > interval * LAPSED_FACTOR:
+        return "lapsed"
+    if days_since_last > interval * AT_RISK_FACTOR:
+        return "at_risk"
+    if order_count == 1 or days_since_first <= interval:
+        return "new"
+    return "active"
+
+
+def purchase_propensity(order_count, days_since_last, interval_days):
+    """0-100 likelihood of an order soon.
+
+    Rises as the expected next order approaches (days since last / interval -> 1), decays
+    exponentially once the customer is overdue, and is damped for customers with few
+    orders (less evidence of a rhythm).
+    """
+    if not order_count or not interval_days:
+        return 0
+    ratio = days_since_last / interval_days
+    timing = ratio if ratio <= 1 else math.exp(-(ratio - 1))
+    confidence = min(1.0, 0.5 + 0.1 * order_count)
+    return max(0, min(100, round(100 * timing * confidence)))
+
+
+def frequency_band(f_score):
+    return "high" if f_score >= 4 else "mid" if f_score >= 2 else "low"
+
+
+def spend_band(m_score):
+    return "big" if m_score >= 4 else "mid" if m_score >= 2 else "small"
+
+
+@dataclass
+class TierRule:
+    """What :func:`match_tier` needs of a tier (see ``sales.customer.tier``)."""
+
+    id: int
+    min_revenue: float = 0.0
+    min_order_count: int = 0
+    min_tenure_days: int = 0
+    country_ids: frozenset = field(default_factory=frozenset)
+    state_ids: frozenset = field(default_factory=frozenset)
+
+
+def match_tier(rules, revenue_12m, order_count_12m, tenure_days, country_id, state_id):
+    """Id of the first tier (rules in sequence order) whose thresholds and region all match."""
+    for rule in rules:
+        if rule.country_ids and country_id not in rule.country_ids:
+            continue
+        if rule.state_ids and state_id not in rule.state_ids:
+            continue
+        if (
+            revenue_12m >= rule.min_revenue
+            and order_count_12m >= rule.min_order_count
+            and tenure_days >= rule.min_tenure_days
+        ):
+            return rule.id
+    return None
+
+
+@dataclass
+class CustomerStats:
+    """Aggregated order history of one commercial partner in one company."""
+
+    partner_id: int
+    order_count: int  # look-back window
+    revenue: float  # look-back window, company currency
+    revenue_12m: float
+    order_count_12m: int
+    lifetime_value: float
+    first_order: date
+    last_order: date
+    order_dates: list
+    country_id: int | None = None
+    state_id: int | None = None
+    total_count: int = 0  # all time
+
+
+@dataclass
+class CustomerScores:
+    partner_id: int
+    recency: int
+    frequency: int
+    monetary: int
+    segment: str
+    lifecycle: str
+    interval_days: float
+    predicted_next: date
+    propensity: int
+    frequency_band: str
+    spend_band: str
+    tier_id: int | None
+
+
+def compute_breaks(stats, today):
+    """Quintile cut points of a population, to score it now and incremental updates later.
+
+    Only customers with an order in the look-back window take part.
+    """
+    stats = [s for s in stats if s.order_count]
+    return {
+        "recency": recency_breaks([(today - s.last_order).days for s in stats]),
+        "frequency": quintile_breaks([s.order_count for s in stats]),
+        "monetary": quintile_breaks([s.revenue for s in stats]),
+    }
+
+
+def segment_intervals(stats_by_segment):
+    """Median own interval of each segment's customers with a rhythm (the fallback)."""
+    result = {}
+    for segment, intervals in stats_by_segment.items():
+        known = [i for i in intervals if i is not None]
+        if known:
+            result[segment] = float(statistics.median(known))
+    return result
+
+
+def score_customers(stats, today, breaks=None, segment_fallback=None, tier_rules=()):
+    """Score every customer of ``stats``.
+
+    :param breaks: quintile cut points; computed from ``stats`` when not given (full run).
+    :param segment_fallback: segment -> interval; computed from ``stats`` when not given.
+    :returns: (list of CustomerScores, breaks, segment_fallback)
+    """
+    if breaks is None:
+        breaks = compute_breaks(stats, today)
+    rows = []
+    for s in stats:
+        if s.order_count:
+            r = recency_score((today - s.last_order).days, breaks["recency"])
+            f = quintile_score(s.order_count, breaks["frequency"])
+            m = quintile_score(s.revenue, breaks["monetary"])
+        else:  # nothing in the look-back window
+            r = f = m = 1
+        rows.append((s, r, f, m, rfm_segment(r, f, m), own_interval(s.order_dates)))
+    if segment_fallback is None:
+        by_segment = {}
+        for _s, _r, _f, _m, seg, interval in rows:
+            by_segment.setdefault(seg, []).append(interval)
+        segment_fallback = segment_intervals(by_segment)
+        all_known = [i for *_x, i in rows if i is not None]
+        segment_fallback["*"] = float(statistics.median(all_known)) if all_known else DEFAULT_INTERVAL_DAYS
+    scores = []
+    for s, r, f, m, seg, own in rows:
+        if own is None:
+            own = segment_fallback.get(seg, segment_fallback.get("*", DEFAULT_INTERVAL_DAYS))  # noqa: PLW2901
+        interval = max(own, 1.0)
+        since_last = (today - s.last_order).days
+        scores.append(
+            CustomerScores(
+                partner_id=s.partner_id,
+                recency=r,
+                frequency=f,
+                monetary=m,
+                segment=seg,
+                lifecycle=lifecycle_stage(
+                    s.total_count or s.order_count, (today - s.first_order).days, since_last, interval
+                ),
+                interval_days=round(interval, 2),
+                predicted_next=s.last_order + timedelta(days=round(interval)),
+                propensity=purchase_propensity(s.total_count or s.order_count, since_last, interval),
+                frequency_band=frequency_band(f),
+                spend_band=spend_band(m),
+                tier_id=match_tier(
+                    tier_rules, s.revenue_12m, s.order_count_12m, (today - s.first_order).days, s.country_id, s.state_id
+                ),
+            )
+        )
+    return scores, breaks, segment_fallback
