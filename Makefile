@@ -19,5 +19,8 @@ venv:
 db-template:    ## (re)create the cached base template if missing
 	bash scripts/db.sh template
 
+bench:          ## benchmarks under bench/ (BENCH=name for one); figures in README
+	bash scripts/bench.sh $(BENCH)
+
 clean:          ## drop the local build folder (the shared caches stay)
 	rm -rf .build .venv

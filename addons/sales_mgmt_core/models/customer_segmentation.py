@@ -1,8 +1,8 @@
+import io
 import json
 import logging
+import time
 from datetime import timedelta
-
-from psycopg2.extras import execute_values
 
 from odoo import api, fields, models
 from odoo.tools import SQL
@@ -101,6 +101,7 @@ class SalesCustomerSegmentation(models.AbstractModel):
             return 730
 
     def _recompute_company(self, company, partner_ids=None):
+        t_start = time.perf_counter()
         today = fields.Date.context_today(self)
         stats = self._fetch_stats(company, today, partner_ids)
         params = self.env["ir.config_parameter"].sudo()
@@ -126,10 +127,21 @@ class SalesCustomerSegmentation(models.AbstractModel):
         reset_ids = self._stale_partner_ids(company, set(rows), partner_ids)
         for pid in reset_ids:
             rows[pid] = self._reset_values()
+        t_scored = time.perf_counter()
         changed = self._write_scores(company, rows)
+        t_written = time.perf_counter()
         self._sync_tags(company, scores, stats_by_id, reset_ids)
+        t_tagged = time.perf_counter()
         self._after_scores_changed(company, changed)
-        _logger.info("Customer segments of %s: %d scored, %d changed", company.name, len(scores), len(changed))
+        _logger.info(
+            "Customer segments of %s: %d scored, %d changed (read+score %.2fs, write %.2fs, tags %.2fs)",
+            company.name,
+            len(scores),
+            len(changed),
+            t_scored - t_start,
+            t_written - t_scored,
+            t_tagged - t_written,
+        )
         return {"scored": len(scores), "changed": len(changed)}
 
     def _fetch_stats(self, company, today, partner_ids=None):
@@ -296,28 +308,47 @@ class SalesCustomerSegmentation(models.AbstractModel):
             "customer_tier_date = CASE WHEN v.tier_changed THEN COALESCE(p.customer_tier_date, '{}'::jsonb)"
             " || jsonb_build_object(%(key)s, to_jsonb(%(today)s::text)) ELSE p.customer_tier_date END"
         )
-        values = [
+        rows_out = (
             (pid, json.dumps(new), str(old.get("customer_tier_id") or "") != str(new["customer_tier_id"] or ""))
             for pid, (old, new) in changed.items()
-        ]
-        template = "(%s, %s::jsonb, %s)"
-        sql = (
-            f"UPDATE res_partner p SET {assignments}, {tier_date} "  # noqa: S608
-            "FROM (VALUES %s) AS v(id, data, tier_changed) WHERE p.id = v.id"
         )
-        # execute_values expands only the VALUES placeholder: inline the named parameters first.
-        sql = self.env.cr.mogrify(sql.replace("%s", "%%s"), {"key": key, "today": today}).decode()
-        execute_values(self.env.cr._obj, sql, values, template=template, page_size=5000)
+        self._copy_to_temp("sm_score_tmp", "id int, data jsonb, tier_changed bool", rows_out)
+        self.env.cr.execute(
+            f"UPDATE res_partner p SET {assignments}, {tier_date} "  # noqa: S608
+            "FROM sm_score_tmp v WHERE p.id = v.id",
+            {"key": key, "today": today},
+        )
         self.env["res.partner"].invalidate_model([*SCORE_COLUMNS, "customer_tier_date"])
         self._log_tier_changes(changed)
         return changed
+
+    def _copy_to_temp(self, table, columns, rows):
+        """Load ``rows`` into a fresh temporary table with COPY (much faster than VALUES)."""
+        cr = self.env.cr
+        cr.execute(SQL("CREATE TEMP TABLE IF NOT EXISTS %s (%s) ON COMMIT DROP", SQL.identifier(table), SQL(columns)))
+        cr.execute(SQL("TRUNCATE %s", SQL.identifier(table)))
+        buffer = io.StringIO()
+        for row in rows:
+            buffer.write("\t".join(self._copy_value(v) for v in row))
+            buffer.write("\n")
+        buffer.seek(0)
+        cr._obj.copy_expert(SQL("COPY %s FROM STDIN", SQL.identifier(table)).code, buffer)
+
+    @staticmethod
+    def _copy_value(value):
+        if value is None:
+            return "\\N"
+        if isinstance(value, bool):
+            return "t" if value else "f"
+        return str(value).replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n")
 
     def _log_tier_changes(self, changed):
         tiers = {t.id: t.name for t in self.env["sales.customer.tier"].with_context(active_test=False).search([])}
         bodies = {}
         for pid, (old, new) in changed.items():
             old_tier, new_tier = old.get("customer_tier_id"), new["customer_tier_id"]
-            if str(old_tier or "") != str(new_tier or ""):
+            # The first classification of a customer is not a change: no message for it.
+            if old.get("lifecycle_stage") and str(old_tier or "") != str(new_tier or ""):
                 bodies[pid] = self.env._(
                     "Customer tier: %(old)s → %(new)s (automatic recompute)",
                     old=tiers.get(int(old_tier), "-") if old_tier else "-",
@@ -383,20 +414,16 @@ class SalesCustomerSegmentation(models.AbstractModel):
             to_add += [(pid, cid) for cid in wanted - have]
             to_remove += [(pid, cid) for cid in have - wanted]
         if to_remove:
-            execute_values(
-                self.env.cr._obj,
-                "DELETE FROM res_partner_res_partner_category_rel r USING (VALUES %s) AS v(pid, cid) "
-                "WHERE r.partner_id = v.pid AND r.category_id = v.cid",
-                to_remove,
-                page_size=5000,
+            self._copy_to_temp("sm_tag_tmp", "partner_id int, category_id int", to_remove)
+            self.env.cr.execute(
+                "DELETE FROM res_partner_res_partner_category_rel r USING sm_tag_tmp v "
+                "WHERE r.partner_id = v.partner_id AND r.category_id = v.category_id"
             )
         if to_add:
-            execute_values(
-                self.env.cr._obj,
-                "INSERT INTO res_partner_res_partner_category_rel (partner_id, category_id) VALUES %s "
-                "ON CONFLICT DO NOTHING",
-                to_add,
-                page_size=5000,
+            self._copy_to_temp("sm_tag_tmp", "partner_id int, category_id int", to_add)
+            self.env.cr.execute(
+                "INSERT INTO res_partner_res_partner_category_rel (partner_id, category_id) "
+                "SELECT partner_id, category_id FROM sm_tag_tmp ON CONFLICT DO NOTHING"
             )
         if to_add or to_remove:
             self.env["res.partner"].invalidate_model(["category_id"])
@@ -404,11 +431,15 @@ class SalesCustomerSegmentation(models.AbstractModel):
 
     # ------------------------------------------------------------------ follow-ups
     def _after_scores_changed(self, company, changed):
-        """Hook: customers entering "lapsed" get the win-back e-mail (once per lapse)."""
+        """Hook: customers entering "lapsed" get the win-back e-mail (once per lapse).
+
+        Entering means coming from another stage: customers found lapsed by their very
+        first classification (e.g. right after installation) are not mailed.
+        """
         lapsed = [
             pid
             for pid, (old, new) in changed.items()
-            if new.get("lifecycle_stage") == "lapsed" and old.get("lifecycle_stage") != "lapsed"
+            if new.get("lifecycle_stage") == "lapsed" and old.get("lifecycle_stage") not in (None, "lapsed")
         ]
         if lapsed:
             self.env["res.partner"].browse(lapsed).with_company(company)._sm_send_winback()

@@ -1,7 +1,10 @@
+from datetime import timedelta
 from unittest.mock import patch
 
-from odoo import Command
-from odoo.exceptions import AccessError, UserError
+from freezegun import freeze_time
+
+from odoo import Command, fields
+from odoo.exceptions import AccessError
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
@@ -68,7 +71,12 @@ class TestCustomerSegments(SalesMgmtOrderCommon):
         self.assertEqual(regular.lifecycle_stage, "active")
         self.assertFalse(self.prospect.rfm_segment)
         self.assertTrue(vip.customer_tier_date)
-        self.assertIn("Gold", vip.message_ids[0].body)
+        # The first classification is not logged; a later change is.
+        self.assertNotIn("Customer tier", vip.message_ids[:1].body or "")
+        self.env.ref("sales_mgmt_core.customer_tier_vip").min_tenure_days = 300
+        self._recompute()
+        self.assertEqual(vip.customer_tier_id, self.env.ref("sales_mgmt_core.customer_tier_vip"))
+        self.assertIn("Gold → VIP", vip.message_ids[0].body)
 
     def test_child_contacts_roll_up(self):
         contact = self.env["res.partner"].create({"name": "Ann Buyer", "parent_id": self.regular.id})
@@ -155,6 +163,11 @@ class TestCustomerSegments(SalesMgmtOrderCommon):
     def test_winback_once_per_lapse(self):
         Mail = self.env["mail.mail"]
         before = Mail.search_count([("subject", "like", "We miss you")])
+        # 280 days ago Sid had ordered 20 days before: at risk, not yet lapsed.
+        with freeze_time(fields.Date.today() - timedelta(days=280)):
+            self._recompute()
+        self.assertEqual(self.sleeper.lifecycle_stage, "at_risk")
+        self.assertEqual(Mail.search_count([("subject", "like", "We miss you")]), before)
         self._recompute()
         sent = Mail.search([("subject", "like", "We miss you")])
         self.assertEqual(len(sent) - before, 1)
@@ -179,6 +192,12 @@ class TestCustomerSegments(SalesMgmtOrderCommon):
         self.assertEqual(sent, self.regular)
         self.assertFalse(self.env["res.partner"]._sm_send_birthday_greetings())
 
+    def test_first_classification_sends_no_winback(self):
+        before = self.env["mail.mail"].search_count([("subject", "like", "We miss you")])
+        self._recompute()
+        self.assertEqual(self.sleeper.lifecycle_stage, "lapsed")
+        self.assertEqual(self.env["mail.mail"].search_count([("subject", "like", "We miss you")]), before)
+
     def test_rerun_is_idempotent(self):
         first = self._recompute()
         messages = self.env["mail.message"].search_count([("model", "=", "res.partner")])
@@ -189,9 +208,9 @@ class TestCustomerSegments(SalesMgmtOrderCommon):
 
     def test_failure_midway_leaves_nothing_half_written(self):
         def boom(*args, **kwargs):
-            raise UserError("tag sync failed")
+            raise RuntimeError("tag sync failed")
 
-        with patch(f"{ENGINE}._sync_tags", boom), self.assertRaises(UserError), mute_logger("odoo.sql_db"):
+        with patch(f"{ENGINE}._sync_tags", boom), self.assertRaises(RuntimeError), mute_logger("odoo.sql_db"):
             self._recompute()
         self.assertFalse(self.vip.rfm_segment)
         self.assertFalse(self.vip.customer_tier_id)

@@ -6,6 +6,7 @@ feeds these functions and writes the results back in bulk.
 """
 
 import bisect
+import collections
 import itertools
 import math
 import statistics
@@ -48,14 +49,14 @@ def quintile_breaks(values):
     is not reached), so that :func:`quintile_score` can score values later, outside the
     population (incremental updates).
     """
-    ordered = sorted(values)
-    n = len(ordered)
+    counts = collections.Counter(values)
+    n = sum(counts.values())
     if not n:
         return []
     first_value_with_score = {}
     below = 0
-    for value, group in itertools.groupby(ordered):
-        count = len(list(group))
+    for value in sorted(counts):
+        count = counts[value]
         score = max(1, math.ceil(5 * (below + count / 2) / n))
         first_value_with_score.setdefault(score, value)
         below += count

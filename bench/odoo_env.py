@@ -1,0 +1,43 @@
+"""Open an Odoo environment on the bench database (shared by the bench scripts)."""
+
+import contextlib
+import os
+import time
+
+import odoo
+from odoo.modules.module import initialize_sys_path
+from odoo.modules.registry import Registry
+
+# Parse the configuration at import, so that the bench scripts can import addons.
+odoo.tools.config.parse_config(["-c", os.environ["ODOO_CONF"], "--log-level=info"])  # the engine logs its phase timings
+initialize_sys_path()
+
+
+@contextlib.contextmanager
+def odoo_env(commit=False):
+    """Yield a superuser environment on $SM_BENCH_DB; rolled back unless ``commit``."""
+    registry = Registry(os.environ["SM_BENCH_DB"])
+    with registry.cursor() as cr:
+        env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
+        try:
+            yield env
+        finally:
+            if commit:
+                cr.commit()
+            else:
+                cr.rollback()
+
+
+class Timer:
+    def __enter__(self):
+        self.start = time.perf_counter()
+        return self
+
+    def __exit__(self, *exc):
+        self.seconds = time.perf_counter() - self.start
+
+
+def report(title, rows):
+    print(f"\n== {title}")
+    for label, value in rows:
+        print(f"  {label:<58} {value}")
