@@ -20,6 +20,8 @@
         "views/sales_complaint_views.xml",
         "views/res_partner_views.xml",
         "views/sale_order_views.xml",
+        "views/res_config_settings_views.xml",
+        "wizards/sale_order_reject_wizard_views.xml",
         "views/sales_mgmt_menus.xml",
     ],
     "demo": ["demo/res_partner_demo.xml"],

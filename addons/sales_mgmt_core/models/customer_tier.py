@@ -35,6 +35,10 @@ class SalesCustomerTier(models.Model):
     )
     min_order_count = fields.Integer("Min. Orders (12 months)")
     min_tenure_days = fields.Integer("Min. Tenure (days)", help="Days since the customer's first order.")
+    credit_limit = fields.Monetary(
+        currency_field="currency_id",
+        help="Default credit limit of the tier's customers (0: none); a limit set on the customer wins.",
+    )
     country_ids = fields.Many2many("res.country", string="Countries", help="Only customers in these countries.")
     state_ids = fields.Many2many("res.country.state", string="States", help="Only customers in these states.")
     revisit_interval_days = fields.Integer(
@@ -50,7 +54,8 @@ class SalesCustomerTier(models.Model):
         "unique(name, company_id)", "A tier with this name already exists in this company."
     )
     _thresholds_positive = models.Constraint(
-        "CHECK(min_revenue >= 0 AND min_order_count >= 0 AND min_tenure_days >= 0 " "AND revisit_interval_days >= 0)",
+        "CHECK(min_revenue >= 0 AND min_order_count >= 0 AND min_tenure_days >= 0 "
+        "AND revisit_interval_days >= 0 AND credit_limit >= 0)",
         "Tier thresholds and the revisit interval cannot be negative.",
     )
 

@@ -64,6 +64,18 @@ class ResPartner(models.Model):
         groups=SCORE_GROUPS,
         help="0-100: how likely an order is soon, from the customer's rhythm.",
     )
+    sm_allowed_overdue_days = fields.Integer(
+        "Allowed Overdue Days",
+        company_dependent=True,
+        tracking=True,
+        help="Invoices overdue by more than this many days hold the customer's new orders for approval.",
+    )
+    sm_credit_block = fields.Boolean(
+        "Credit Blocked",
+        company_dependent=True,
+        tracking=True,
+        help="Every new order of this customer needs a Credit Approver.",
+    )
     birthday = fields.Date()
     sm_birthday_greeted_year = fields.Integer(copy=False, groups="base.group_system")
     sm_winback_sent_date = fields.Date("Win-back Sent", copy=False, readonly=True, groups=SCORE_GROUPS)

@@ -47,6 +47,16 @@ class SalesMgmtOrderCommon(SalesMgmtCommon):
         )
         cls.today = fields.Date.context_today(cls.env["res.partner"])
 
+    def _euro_at(self, rate):
+        """Activate EUR with a single rate (EUR per company currency unit) and return it."""
+        eur = self.env.ref("base.EUR")
+        eur.active = True
+        self.env["res.currency.rate"].search([("currency_id", "=", eur.id)]).unlink()
+        self.env["res.currency.rate"].create(
+            {"currency_id": eur.id, "rate": rate, "name": "2000-01-01", "company_id": self.company.id}
+        )
+        return eur
+
     @classmethod
     def _order(cls, partner, amount, days_ago=0, confirm=True, company=None, pricelist=None, user=None):
         env = cls.env(context=dict(cls.env.context, allowed_company_ids=[(company or cls.company).id]))

@@ -96,12 +96,7 @@ class TestCustomerSegments(SalesMgmtOrderCommon):
         self.assertAlmostEqual(self.regular.sm_lifetime_value, 300)
 
     def test_multi_currency_converted(self):
-        eur = self.env.ref("base.EUR")
-        eur.active = True
-        self.env["res.currency.rate"].search([("currency_id", "=", eur.id)]).unlink()
-        self.env["res.currency.rate"].create(
-            {"currency_id": eur.id, "rate": 2.0, "name": "2000-01-01", "company_id": self.company.id}
-        )
+        eur = self._euro_at(2.0)  # 2 EUR for 1 USD
         pricelist = self.env["product.pricelist"].create({"name": "EUR", "currency_id": eur.id})
         buyer = self.env["res.partner"].create({"name": "Eva Euro"})
         self._order(buyer, 200, days_ago=1, pricelist=pricelist)

@@ -1,1 +1,1 @@
-from . import segmentation
+from . import approval, segmentation

@@ -1,0 +1,8 @@
+from odoo import fields, models
+
+
+class ResConfigSettings(models.TransientModel):
+    _inherit = "res.config.settings"
+
+    sm_stock_check_policy = fields.Selection(related="company_id.sm_stock_check_policy", readonly=False)
+    sm_send_order_notifications = fields.Boolean(related="company_id.sm_send_order_notifications", readonly=False)

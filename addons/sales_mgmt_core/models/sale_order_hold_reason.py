@@ -1,0 +1,30 @@
+from odoo import fields, models
+
+
+class SaleOrderHoldReason(models.Model):
+    """One failed check of an order's confirmation, with the figures that failed it."""
+
+    _name = "sale.order.hold.reason"
+    _description = "Order Approval Reason"
+    _order = "id"
+
+    order_id = fields.Many2one("sale.order", required=True, ondelete="cascade", index=True)
+    company_id = fields.Many2one(related="order_id.company_id", store=True)
+    check = fields.Selection(
+        [
+            ("blocked", "Customer blocked"),
+            ("credit_limit", "Credit limit"),
+            ("overdue", "Overdue invoices"),
+            ("stock", "Stock"),
+        ],
+        required=True,
+    )
+    message = fields.Char(required=True)
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    credit_limit = fields.Monetary(currency_field="currency_id")
+    exposure = fields.Monetary(currency_field="currency_id")
+    overdue_amount = fields.Monetary(currency_field="currency_id")
+    product_id = fields.Many2one("product.product")
+    ordered_qty = fields.Float(digits="Product Unit")
+    available_qty = fields.Float(digits="Product Unit")
+    missing_qty = fields.Float(digits="Product Unit")
