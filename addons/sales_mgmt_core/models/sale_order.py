@@ -52,11 +52,22 @@ class SaleOrder(models.Model):
         help="Derived from approval and pickings: waiting approval, confirmed, partially shipped, "
         "shipped (everything left the warehouse), delivered (customer receipt confirmed), returned.",
     )
+    sm_import_ref = fields.Char(
+        "Import Reference",
+        copy=False,
+        index="btree_not_null",
+        readonly=True,
+        help="Order reference of the spreadsheet this order was imported from.",
+    )
     delivered_date = fields.Datetime(
         "Delivery Confirmed",
         copy=False,
         tracking=True,
         help="Set when the carrier or the customer confirms receipt.",
+    )
+
+    _sm_import_ref_uniq = models.Constraint(
+        "unique(company_id, sm_import_ref)", "An order with this import reference already exists in this company."
     )
 
     @api.depends(

@@ -1,1 +1,1 @@
-from . import approval, segmentation
+from . import approval, order_import, segmentation
