@@ -23,6 +23,7 @@
         "views/res_config_settings_views.xml",
         "wizards/sale_order_reject_wizard_views.xml",
         "wizards/sale_order_import_wizard_views.xml",
+        "wizards/sale_order_return_wizard_views.xml",
         "views/sales_mgmt_menus.xml",
     ],
     "demo": ["demo/res_partner_demo.xml"],

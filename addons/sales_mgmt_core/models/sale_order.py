@@ -399,6 +399,17 @@ class SaleOrder(models.Model):
             "context": {"default_order_ids": self.ids},
         }
 
+    def action_open_return_wizard(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Return Request"),
+            "res_model": "sale.order.return.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_order_id": self.id},
+        }
+
     def action_mark_delivered(self):
         self.filtered(lambda o: o.fulfilment_status == "shipped").write({"delivered_date": fields.Datetime.now()})
 

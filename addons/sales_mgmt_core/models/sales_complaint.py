@@ -85,6 +85,8 @@ class SalesComplaint(models.Model):
     resolution_hours = fields.Float(
         "Hours to Resolve", compute="_compute_resolution_hours", store=True, aggregator="avg"
     )
+    return_picking_id = fields.Many2one("stock.picking", "Return", readonly=True, copy=False)
+    credit_note_id = fields.Many2one("account.move", readonly=True, copy=False)
     color = fields.Integer()
 
     @api.depends("severity")

@@ -281,3 +281,45 @@ class TestOrderApproval(SalesMgmtOrderCommon):
         self.assertEqual(order.fulfilment_status, "shipped")
         order.action_mark_delivered()
         self.assertEqual(order.fulfilment_status, "delivered")
+
+    def test_return_with_credit_note_linked_to_complaint(self):
+        order = self._quotation(self.customer, 50, product=self.storable, qty=3)
+        order.action_confirm()
+        order.picking_ids.move_ids.quantity = 3
+        order.picking_ids.move_ids.picked = True
+        order.picking_ids.button_validate()
+        complaint = self.env["sales.complaint"].create(
+            {"name": "Broken lamp", "partner_id": self.customer.id, "order_id": order.id}
+        )
+        wizard = Form(
+            self.env["sale.order.return.wizard"].with_user(self.user_salesman).with_context(default_order_id=order.id)
+        )
+        self.assertEqual(wizard.complaint_id, complaint)
+        wizard.reason = "Broken in transit"
+        wizard.create_credit_note = True
+        with wizard.line_ids.edit(0) as line:
+            line.quantity = 1
+        action = wizard.save().action_create_return()
+        return_picking = self.env["stock.picking"].browse(action["res_id"])
+        self.assertEqual(return_picking.move_ids.product_uom_qty, 1)
+        self.assertEqual(complaint.return_picking_id, return_picking)
+        self.assertEqual(complaint.credit_note_id.move_type, "out_refund")
+        self.assertAlmostEqual(complaint.credit_note_id.amount_untaxed, 50)
+        self.assertEqual(complaint.state, "in_progress")
+        return_picking.move_ids.quantity = 1
+        return_picking.move_ids.picked = True
+        return_picking.button_validate()
+        self.assertEqual(order.fulfilment_status, "returned")
+
+    def test_return_more_than_delivered_refused(self):
+        order = self._quotation(self.customer, 50, product=self.storable, qty=1)
+        order.action_confirm()
+        order.picking_ids.move_ids.quantity = 1
+        order.picking_ids.move_ids.picked = True
+        order.picking_ids.button_validate()
+        wizard = Form(self.env["sale.order.return.wizard"].with_context(default_order_id=order.id))
+        wizard.reason = "Too many"
+        with wizard.line_ids.edit(0) as line:
+            line.quantity = 5
+        with self.assertRaises(UserError):
+            wizard.save().action_create_return()

@@ -1,1 +1,1 @@
-from . import sale_order_import_wizard, sale_order_reject_wizard
+from . import sale_order_import_wizard, sale_order_reject_wizard, sale_order_return_wizard
