@@ -140,3 +140,32 @@ class TestExternalApi(HttpCase):
         res = self._json2(self.manager, "res.partner", "action_recompute_customer_segments", {})
         self.assertEqual(res.status_code, 200, res.text)
         self.assertEqual(res.json()["tag"], "display_notification")
+
+    def test_xmlrpc_integration_user_confirm_is_held_then_approved_over_json2(self):
+        """An integration user (plain salesperson rights) pushes and confirms an order over
+        XML-RPC: the credit check applies, whatever the caller; an approver approves over JSON-2."""
+        self.partner.credit_limit = 50
+        product = self.env["product.product"].create({"name": "RPC Gift", "type": "consu", "taxes_id": []})
+        approver = new_test_user(self.env, "rpc_approver", groups="sales_mgmt_core.group_credit_approver")
+        uid = self._xmlrpc_uid("rpc_salesman", "rpc_salesman_pw1")
+        db, pw = get_db_name(), "rpc_salesman_pw1"
+        order_id = self.xmlrpc_object.execute_kw(
+            db,
+            uid,
+            pw,
+            "sale.order",
+            "create",
+            [{"partner_id": self.partner.id, "order_line": [(0, 0, {"product_id": product.id, "price_unit": 80})]}],
+        )
+        self.xmlrpc_object.execute_kw(
+            db, uid, pw, "sale.order", "action_confirm", [[order_id]], {"context": {"sales_mgmt_skip_checks": True}}
+        )
+        state = self.xmlrpc_object.execute_kw(
+            db, uid, pw, "sale.order", "read", [[order_id], ["state", "approval_state"]]
+        )
+        self.assertEqual((state[0]["state"], state[0]["approval_state"]), ("draft", "pending"))
+        with self.assertRaises(xmlrpc.client.Fault):
+            self.xmlrpc_object.execute_kw(db, uid, pw, "sale.order", "action_approve", [[order_id]])
+        res = self._json2(approver, "sale.order", "action_approve", {"ids": [order_id]})
+        self.assertEqual(res.status_code, 200, res.text)
+        self.assertEqual(self.env["sale.order"].browse(order_id).state, "sale")

@@ -282,12 +282,16 @@ class TestOrderApproval(SalesMgmtOrderCommon):
         order.action_mark_delivered()
         self.assertEqual(order.fulfilment_status, "delivered")
 
-    def test_return_with_credit_note_linked_to_complaint(self):
-        order = self._quotation(self.customer, 50, product=self.storable, qty=3)
+    def _delivered_order(self, qty):
+        order = self._quotation(self.customer, 50, product=self.storable, qty=qty)
         order.action_confirm()
-        order.picking_ids.move_ids.quantity = 3
+        order.picking_ids.move_ids.quantity = qty
         order.picking_ids.move_ids.picked = True
         order.picking_ids.button_validate()
+        return order
+
+    def test_return_with_credit_note_linked_to_complaint(self):
+        order = self._delivered_order(3)
         complaint = self.env["sales.complaint"].create(
             {"name": "Broken lamp", "partner_id": self.customer.id, "order_id": order.id}
         )
@@ -312,11 +316,7 @@ class TestOrderApproval(SalesMgmtOrderCommon):
         self.assertEqual(order.fulfilment_status, "returned")
 
     def test_return_more_than_delivered_refused(self):
-        order = self._quotation(self.customer, 50, product=self.storable, qty=1)
-        order.action_confirm()
-        order.picking_ids.move_ids.quantity = 1
-        order.picking_ids.move_ids.picked = True
-        order.picking_ids.button_validate()
+        order = self._delivered_order(1)
         wizard = Form(self.env["sale.order.return.wizard"].with_context(default_order_id=order.id))
         wizard.reason = "Too many"
         with wizard.line_ids.edit(0) as line:
