@@ -25,6 +25,7 @@
         "wizards/sale_order_import_wizard_views.xml",
         "wizards/sale_order_return_wizard_views.xml",
         "views/sales_mgmt_menus.xml",
+        "views/sales_stock_alert_views.xml",
     ],
     "demo": ["demo/res_partner_demo.xml"],
     "assets": {

@@ -15,3 +15,13 @@ class ResCompany(models.Model):
         default=True,
         help="E-mail the customer when an order is confirmed and when its delivery is shipped.",
     )
+    sm_purchase_user_id = fields.Many2one(
+        "res.users",
+        "Purchasing Contact",
+        help="Gets the stock alerts of products without a purchase responsible.",
+    )
+    sm_demand_window_days = fields.Integer(
+        "Demand Window (days)",
+        default=90,
+        help="Days of outgoing deliveries used for the average demand and the suggested safety stock.",
+    )

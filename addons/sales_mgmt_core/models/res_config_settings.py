@@ -6,3 +6,5 @@ class ResConfigSettings(models.TransientModel):
 
     sm_stock_check_policy = fields.Selection(related="company_id.sm_stock_check_policy", readonly=False)
     sm_send_order_notifications = fields.Boolean(related="company_id.sm_send_order_notifications", readonly=False)
+    sm_purchase_user_id = fields.Many2one(related="company_id.sm_purchase_user_id", readonly=False)
+    sm_demand_window_days = fields.Integer(related="company_id.sm_demand_window_days", readonly=False)

@@ -195,6 +195,7 @@ class ResPartner(models.Model):
                     "res_model_id": model_id,
                     "res_id": partner.id,
                     "activity_type_id": activity_type.id,
+                    "automated": True,
                     "user_id": partner.user_id.id,
                     "date_deadline": today,
                     "summary": self.env._(

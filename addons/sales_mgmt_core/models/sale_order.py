@@ -126,6 +126,7 @@ class SaleOrder(models.Model):
         if passing:
             super(SaleOrder, passing).action_confirm()
             passing._sm_mark_customers_dirty()
+            self.env["sales.stock.alert"]._queue_evaluation(passing.order_line.product_id)
             passing._sm_notify_customer("sales_mgmt_core.mail_template_order_confirmed")
         return True
 

@@ -1,1 +1,1 @@
-from . import approval, order_import, segmentation
+from . import approval, inventory, order_import, segmentation

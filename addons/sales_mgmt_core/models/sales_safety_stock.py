@@ -1,0 +1,74 @@
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+from ..tools import inventory
+
+MAX_QTY = 1_000_000_000
+
+
+class SalesSafetyStock(models.Model):
+    """Safety stock of one product in one warehouse, with the demand-based suggestion."""
+
+    _name = "sales.safety.stock"
+    _description = "Safety Stock"
+    _order = "product_id, warehouse_id"
+    _check_company_auto = True
+
+    product_id = fields.Many2one(
+        "product.product",
+        required=True,
+        index=True,
+        ondelete="cascade",
+        check_company=True,
+        domain=[("is_storable", "=", True)],
+    )
+    warehouse_id = fields.Many2one("stock.warehouse", required=True, index=True, ondelete="cascade", check_company=True)
+    company_id = fields.Many2one(related="warehouse_id.company_id", store=True, index=True)
+    uom_id = fields.Many2one(related="product_id.uom_id")
+    safety_qty = fields.Float("Safety Stock", digits="Product Unit", required=True)
+    lead_time_days = fields.Float("Supplier Lead Time (days)", default=7.0)
+    service_level = fields.Float(
+        default=0.95, help="Probability of not running out during the lead time (0.5 - 0.9999)."
+    )
+    seasonal = fields.Boolean(help="Use the same window of last year instead of the last days.")
+    auto_apply = fields.Boolean(help="The nightly cron applies the suggestion to the safety stock.")
+    suggested_qty = fields.Float("Suggested", digits="Product Unit", readonly=True)
+    average_daily_demand = fields.Float(digits="Product Unit", readonly=True)
+    demand_std_dev = fields.Float("Demand Std. Dev.", digits="Product Unit", readonly=True)
+    suggestion_date = fields.Datetime(readonly=True)
+
+    _product_warehouse_uniq = models.Constraint(
+        "unique(product_id, warehouse_id)", "This product already has a safety stock in this warehouse."
+    )
+
+    @api.constrains("safety_qty", "lead_time_days", "service_level")
+    def _check_values(self):
+        for record in self:
+            if not 0 <= record.safety_qty < MAX_QTY:
+                raise ValidationError(
+                    self.env._(
+                        "Safety stock of %(product)s must be between 0 and %(max)s, not %(qty)s.",
+                        product=record.product_id.display_name,
+                        max=MAX_QTY,
+                        qty=record.safety_qty,
+                    )
+                )
+            if not 0 <= record.lead_time_days <= 3650:
+                raise ValidationError(self.env._("The lead time must be between 0 and 3,650 days."))
+            if not inventory.SERVICE_LEVEL_MIN <= record.service_level <= inventory.SERVICE_LEVEL_MAX:
+                raise ValidationError(self.env._("The service level must be between 0.5 and 0.9999 (e.g. 0.95)."))
+
+    def action_compute_suggestion(self):
+        self.env["sales.stock.alert"]._compute_suggestions(self)
+
+    def action_apply_suggestion(self):
+        self.action_compute_suggestion()
+        for record in self:
+            record.safety_qty = record.suggested_qty
+
+    @api.model
+    def _cron_compute_suggestions(self):
+        records = self.search([])  # pylint: disable=no-search-all
+        records.action_compute_suggestion()
+        for record in records.filtered("auto_apply"):
+            record.safety_qty = record.suggested_qty

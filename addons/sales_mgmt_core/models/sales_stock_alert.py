@@ -1,0 +1,300 @@
+import logging
+from datetime import timedelta
+
+from odoo import api, fields, models
+from odoo.tools import SQL
+
+from ..tools import inventory
+
+_logger = logging.getLogger(__name__)
+
+PRECOMMIT_KEY = "sales_mgmt.stock_alert_products"
+
+
+class SalesStockAlert(models.Model):
+    """A product running short in a warehouse: free or forecast quantity below its safety stock."""
+
+    _name = "sales.stock.alert"
+    _description = "Stock Alert"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "state_rank, severity_rank desc, date_detected desc"
+    _check_company_auto = True
+
+    product_id = fields.Many2one("product.product", required=True, index=True, ondelete="cascade", readonly=True)
+    product_tmpl_id = fields.Many2one(related="product_id.product_tmpl_id", store=True, index=True)
+    warehouse_id = fields.Many2one("stock.warehouse", required=True, index=True, ondelete="cascade", readonly=True)
+    company_id = fields.Many2one(related="warehouse_id.company_id", store=True, index=True)
+    uom_id = fields.Many2one(related="product_id.uom_id")
+    free_qty = fields.Float("Free at Detection", digits="Product Unit", readonly=True)
+    forecast_qty = fields.Float("Forecast at Detection", digits="Product Unit", readonly=True)
+    threshold = fields.Float("Safety Stock", digits="Product Unit", readonly=True)
+    days_of_cover = fields.Float(readonly=True, help="Days the free quantity lasts at the average demand.")
+    severity = fields.Selection(
+        [("low", "Low"), ("high", "High"), ("critical", "Critical")], required=True, readonly=True, tracking=True
+    )
+    severity_rank = fields.Integer(compute="_compute_ranks", store=True)
+    state = fields.Selection(
+        [("open", "Open"), ("acknowledged", "Acknowledged"), ("resolved", "Resolved")],
+        default="open",
+        required=True,
+        tracking=True,
+        index=True,
+    )
+    state_rank = fields.Integer(compute="_compute_ranks", store=True)
+    date_detected = fields.Datetime(default=fields.Datetime.now, required=True, readonly=True)
+    date_acknowledged = fields.Datetime(readonly=True)
+    date_resolved = fields.Datetime(readonly=True)
+    user_id = fields.Many2one("res.users", "Purchase Responsible", readonly=True)
+
+    _one_open_alert = models.UniqueIndex(
+        "(product_id, warehouse_id) WHERE state != 'resolved'",
+        "There is already an open alert for this product in this warehouse.",
+    )
+
+    @api.depends("severity", "state")
+    def _compute_ranks(self):
+        severity_ranks = {"low": 0, "high": 1, "critical": 2}
+        state_ranks = {"open": 0, "acknowledged": 1, "resolved": 2}
+        for alert in self:
+            alert.severity_rank = severity_ranks.get(alert.severity, 0)
+            alert.state_rank = state_ranks.get(alert.state, 0)
+
+    def _compute_display_name(self):
+        for alert in self:
+            alert.display_name = f"{alert.product_id.display_name} @ {alert.warehouse_id.code}"
+
+    def action_acknowledge(self):
+        self.filtered(lambda a: a.state == "open").write(
+            {"state": "acknowledged", "date_acknowledged": fields.Datetime.now()}
+        )
+
+    # ------------------------------------------------------------------ evaluation
+    @api.model
+    def _cron_evaluate(self):
+        return self._evaluate()
+
+    @api.model
+    def _queue_evaluation(self, products):
+        """Evaluate these products once, just before the transaction commits."""
+        product_ids = set(products.filtered("is_storable").ids)
+        if not product_ids:
+            return
+        data = self.env.cr.precommit.data
+        if PRECOMMIT_KEY not in data:
+            data[PRECOMMIT_KEY] = set()
+            self.env.cr.precommit.add(self._flush_queued_evaluation)
+        data[PRECOMMIT_KEY] |= product_ids
+
+    def _flush_queued_evaluation(self):
+        product_ids = self.env.cr.precommit.data.pop(PRECOMMIT_KEY, set())
+        if product_ids:
+            self.sudo()._evaluate(product_ids=list(product_ids))
+
+    @api.model
+    def _evaluate(self, product_ids=None, warehouses=None):
+        """Raise, update and resolve alerts, set-based: one query for the quantities of every
+        (product, warehouse), one for the open alerts, bulk creates and writes."""
+        warehouses = warehouses or self.env["stock.warehouse"].sudo().search([])  # pylint: disable=no-search-all
+        rows = self._quantities(warehouses, product_ids)
+        self.flush_model()
+        open_alerts = self.search(
+            [("state", "!=", "resolved"), ("warehouse_id", "in", warehouses.ids)]
+            + ([("product_id", "in", list(product_ids))] if product_ids is not None else [])
+        )
+        by_key = {(a.product_id.id, a.warehouse_id.id): a for a in open_alerts}
+        breaches = {(r[0], r[1]): r for r in inventory.breaches(rows)}
+        demand = self._average_daily_demand([k[0] for k in breaches], warehouses) if breaches else {}
+        now = fields.Datetime.now()
+        to_create = []
+        for key, (product_id, warehouse_id, free, forecast, threshold) in breaches.items():
+            cover = inventory.days_of_cover(free, demand.get(key, 0.0))
+            values = {
+                "free_qty": free,
+                "forecast_qty": forecast,
+                "threshold": threshold,
+                "severity": inventory.severity(free, forecast, threshold),
+                "days_of_cover": cover if cover is not None else 0.0,
+            }
+            alert = by_key.get(key)
+            if alert:
+                if alert.severity != values["severity"]:
+                    alert.write(values)
+            else:
+                to_create.append(dict(values, product_id=product_id, warehouse_id=warehouse_id, date_detected=now))
+        recovered = open_alerts.filtered(lambda a: (a.product_id.id, a.warehouse_id.id) not in breaches)
+        recovered.write({"state": "resolved", "date_resolved": now})
+        recovered.activity_unlink(["sales_mgmt_core.mail_activity_type_stock_alert"])
+        created = self._create_new_alerts(to_create)
+        return {"created": len(created), "resolved": len(recovered), "open": len(breaches)}
+
+    def _create_new_alerts(self, vals_list):
+        """Create alerts; a concurrent transaction may have raised the same one: skip those."""
+        if not vals_list:
+            return self.browse()
+        products = self.env["product.product"].browse({v["product_id"] for v in vals_list})
+        warehouses = self.env["stock.warehouse"].browse({v["warehouse_id"] for v in vals_list})
+        for vals in vals_list:
+            warehouse = warehouses.browse(vals["warehouse_id"])
+            product = products.browse(vals["product_id"]).with_company(warehouse.company_id)
+            vals["user_id"] = (product.responsible_id or warehouse.company_id.sm_purchase_user_id).id or False
+        try:
+            with self.env.cr.savepoint():
+                alerts = self.with_context(mail_create_nolog=True, tracking_disable=True).create(vals_list)
+        except Exception:
+            alerts = self.browse()
+            for vals in vals_list:
+                try:
+                    with self.env.cr.savepoint():
+                        alerts |= self.with_context(mail_create_nolog=True, tracking_disable=True).create(vals)
+                except Exception:
+                    _logger.info("Stock alert for %s already raised concurrently", vals)
+        model_id = self.env["ir.model"]._get_id(self._name)
+        activity_type = self.env.ref("sales_mgmt_core.mail_activity_type_stock_alert")
+        self.env["mail.activity"].sudo().create(
+            [
+                {
+                    "res_model_id": model_id,
+                    "res_id": alert.id,
+                    "activity_type_id": activity_type.id,
+                    "automated": True,
+                    "user_id": alert.user_id.id,
+                    "summary": self.env._(
+                        "%(product)s below safety stock in %(warehouse)s: %(free)s free, %(threshold)s needed",
+                        product=alert.product_id.display_name,
+                        warehouse=alert.warehouse_id.name,
+                        free=round(alert.free_qty, 2),
+                        threshold=round(alert.threshold, 2),
+                    ),
+                }
+                for alert in alerts
+                if alert.user_id
+            ]
+        )
+        return alerts
+
+    def _quantities(self, warehouses, product_ids=None):
+        """(product, warehouse, free, forecast, threshold) of every storable active product
+        with a safety stock (its own or its category's), in one query."""
+        self.env.flush_all()
+        product_filter = SQL("AND pp.id = ANY(%s)", list(product_ids)) if product_ids is not None else SQL()
+        query = SQL(
+            """
+            WITH thresholds AS (
+                SELECT pp.id AS product_id, wh.id AS warehouse_id,
+                       COALESCE(ss.safety_qty, pc.sm_safety_stock_default, 0) AS threshold
+                  FROM product_product pp
+                  JOIN product_template pt ON pt.id = pp.product_tmpl_id
+                  JOIN product_category pc ON pc.id = pt.categ_id
+                  JOIN stock_warehouse wh ON wh.id = ANY(%(warehouses)s)
+                  LEFT JOIN sales_safety_stock ss ON ss.product_id = pp.id AND ss.warehouse_id = wh.id
+                 WHERE pt.is_storable AND pp.active AND pt.active
+                   AND (pt.company_id IS NULL OR pt.company_id = wh.company_id)
+                   %(product_filter)s
+            ), relevant AS (
+                SELECT * FROM thresholds WHERE threshold > 0
+            ), onhand AS (
+                SELECT q.product_id, loc.warehouse_id,
+                       SUM(q.quantity) AS quantity, SUM(q.reserved_quantity) AS reserved
+                  FROM stock_quant q
+                  JOIN stock_location loc ON loc.id = q.location_id
+                 WHERE loc.usage = 'internal' AND loc.warehouse_id = ANY(%(warehouses)s)
+                   AND q.product_id IN (SELECT product_id FROM relevant)
+                 GROUP BY q.product_id, loc.warehouse_id
+            ), moves AS (
+                SELECT m.product_id, wh_id AS warehouse_id, SUM(qty) AS qty
+                  FROM (
+                    SELECT m.product_id, dst.warehouse_id AS wh_id, m.product_qty AS qty
+                      FROM stock_move m
+                      JOIN stock_location dst ON dst.id = m.location_dest_id
+                      JOIN stock_location src ON src.id = m.location_id
+                     WHERE m.state IN ('confirmed', 'waiting', 'assigned', 'partially_available')
+                       AND dst.usage = 'internal' AND dst.warehouse_id = ANY(%(warehouses)s)
+                       AND src.warehouse_id IS DISTINCT FROM dst.warehouse_id
+                       AND m.product_id IN (SELECT product_id FROM relevant)
+                    UNION ALL
+                    SELECT m.product_id, src.warehouse_id, -m.product_qty
+                      FROM stock_move m
+                      JOIN stock_location dst ON dst.id = m.location_dest_id
+                      JOIN stock_location src ON src.id = m.location_id
+                     WHERE m.state IN ('confirmed', 'waiting', 'assigned', 'partially_available')
+                       AND src.usage = 'internal' AND src.warehouse_id = ANY(%(warehouses)s)
+                       AND dst.warehouse_id IS DISTINCT FROM src.warehouse_id
+                       AND m.product_id IN (SELECT product_id FROM relevant)
+                  ) m
+                 GROUP BY m.product_id, wh_id
+            )
+            SELECT r.product_id, r.warehouse_id,
+                   COALESCE(o.quantity, 0) - COALESCE(o.reserved, 0),
+                   COALESCE(o.quantity, 0) + COALESCE(mv.qty, 0),
+                   r.threshold
+              FROM relevant r
+              LEFT JOIN onhand o ON o.product_id = r.product_id AND o.warehouse_id = r.warehouse_id
+              LEFT JOIN moves mv ON mv.product_id = r.product_id AND mv.warehouse_id = r.warehouse_id
+            """,
+            warehouses=warehouses.ids,
+            product_filter=product_filter,
+        )
+        return [
+            (p, w, float(free), float(forecast), float(t)) for p, w, free, forecast, t in self.env.execute_query(query)
+        ]
+
+    def _demand_series(self, product_ids, warehouses, date_from, days):
+        """{(product, warehouse): {day index: qty}} of done outgoing moves (to customers)."""
+        self.env["stock.move"].flush_model(["state", "date", "product_qty", "location_id", "location_dest_id"])
+        rows = self.env.execute_query(
+            SQL(
+                """
+            SELECT m.product_id, src.warehouse_id, (m.date::date - %(start)s::date) AS day, SUM(m.product_qty)
+              FROM stock_move m
+              JOIN stock_location src ON src.id = m.location_id
+              JOIN stock_location dst ON dst.id = m.location_dest_id
+             WHERE m.state = 'done' AND dst.usage = 'customer' AND src.warehouse_id = ANY(%(warehouses)s)
+               AND m.product_id = ANY(%(products)s)
+               AND m.date >= %(start)s AND m.date < %(end)s
+             GROUP BY 1, 2, 3
+            """,
+                start=date_from,
+                end=date_from + timedelta(days=days),
+                warehouses=warehouses.ids,
+                products=list(product_ids),
+            )
+        )
+        series = {}
+        for product_id, warehouse_id, day, qty in rows:
+            series.setdefault((product_id, warehouse_id), {})[day] = float(qty)
+        return series
+
+    def _average_daily_demand(self, product_ids, warehouses):
+        days = self.env.company.sm_demand_window_days or 90
+        start = fields.Date.context_today(self) - timedelta(days=days)
+        series = self._demand_series(product_ids, warehouses, start, days)
+        return {key: sum(values.values()) / days for key, values in series.items()}
+
+    @api.model
+    def _compute_suggestions(self, safety_stocks):
+        """Demand-based suggestion for each safety stock record, grouped by window."""
+        today = fields.Date.context_today(self)
+        for seasonal in (False, True):
+            records = safety_stocks.filtered(lambda r, s=seasonal: r.seasonal == s)
+            if not records:
+                continue
+            for company in records.company_id:
+                company_records = records.filtered(lambda r, c=company: r.company_id == c)
+                days = company.sm_demand_window_days or 90
+                start = today - timedelta(days=days)
+                if seasonal:  # the same window last year, shifted forward to the coming days
+                    start = today - timedelta(days=365)
+                series = self._demand_series(company_records.product_id.ids, company_records.warehouse_id, start, days)
+                for record in company_records:
+                    daily = inventory.daily_series(series.get((record.product_id.id, record.warehouse_id.id), {}), days)
+                    suggestion, mean, sigma = inventory.suggested_safety_stock(
+                        daily, record.service_level, record.lead_time_days
+                    )
+                    record.write(
+                        {
+                            "suggested_qty": suggestion,
+                            "average_daily_demand": mean,
+                            "demand_std_dev": sigma,
+                            "suggestion_date": fields.Datetime.now(),
+                        }
+                    )
