@@ -8,7 +8,7 @@
     "author": "Sales Management Team",
     "website": "https://example.com/sales-mgmt",
     "depends": ["sale_management", "sale_stock", "crm", "account", "mail"],
-    "external_dependencies": {"python": ["python-dateutil"]},
+    "external_dependencies": {"python": ["python-dateutil", "xlsxwriter"]},
     "data": [
         "security/sales_mgmt_security.xml",
         "security/ir.model.access.csv",
@@ -26,6 +26,7 @@
         "wizards/sale_order_return_wizard_views.xml",
         "views/sales_mgmt_menus.xml",
         "views/sales_stock_alert_views.xml",
+        "report/sales_count_variance_report_views.xml",
     ],
     "demo": ["demo/res_partner_demo.xml"],
     "assets": {

@@ -14,9 +14,11 @@ from . import (
     sales_complaint,
     sales_complaint_category,
     sales_credit_lock,
+    sales_inventory_cost,
     sales_safety_stock,
     sales_stock_alert,
     stock_move,
     stock_picking,
+    stock_quant,
     stock_warehouse_orderpoint,
 )

@@ -25,3 +25,15 @@ class ResCompany(models.Model):
         default=90,
         help="Days of outgoing deliveries used for the average demand and the suggested safety stock.",
     )
+    sm_storage_cost_rate = fields.Float(
+        "Storage Cost (% of unit cost)", help="Added to each unit's cost in the inventory cost view."
+    )
+    sm_transport_cost_rate = fields.Float(
+        "Transport Cost (% of unit cost)", help="Added to each unit's cost in the inventory cost view."
+    )
+
+    _sm_cost_rates_range = models.Constraint(
+        "CHECK(sm_storage_cost_rate >= 0 AND sm_storage_cost_rate <= 1000 "
+        "AND sm_transport_cost_rate >= 0 AND sm_transport_cost_rate <= 1000)",
+        "Storage and transport cost rates must be between 0 and 1000%.",
+    )

@@ -8,3 +8,5 @@ class ResConfigSettings(models.TransientModel):
     sm_send_order_notifications = fields.Boolean(related="company_id.sm_send_order_notifications", readonly=False)
     sm_purchase_user_id = fields.Many2one(related="company_id.sm_purchase_user_id", readonly=False)
     sm_demand_window_days = fields.Integer(related="company_id.sm_demand_window_days", readonly=False)
+    sm_storage_cost_rate = fields.Float(related="company_id.sm_storage_cost_rate", readonly=False)
+    sm_transport_cost_rate = fields.Float(related="company_id.sm_transport_cost_rate", readonly=False)

@@ -1,5 +1,7 @@
+import io
 from datetime import timedelta
 
+import openpyxl
 from freezegun import freeze_time
 from psycopg2 import IntegrityError
 
@@ -234,3 +236,59 @@ def test_inventory_math():
     assert inventory.severity(4, 4, 10) == "high"
     assert inventory.severity(8, 9, 10) == "low"
     assert inventory.breaches([(1, 1, 5, 5, 0), (2, 1, 5, 15, 10), (3, 1, 20, 20, 10)]) == [(2, 1, 5, 15, 10)]
+
+
+@tagged("post_install", "-at_install")
+class TestCountVarianceAndCost(SalesMgmtOrderCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.warehouse = cls.env["stock.warehouse"].search([("company_id", "=", cls.company.id)], limit=1)
+        cls.item = cls.env["product.product"].create(
+            {"name": "Counted Item", "is_storable": True, "type": "consu", "standard_price": 4.0}
+        )
+        cls.env["stock.quant"]._update_available_quantity(cls.item, cls.warehouse.lot_stock_id, 20)
+
+    def test_count_variance_with_reason(self):
+        quant = self.env["stock.quant"].search(
+            [("product_id", "=", self.item.id), ("location_id", "=", self.warehouse.lot_stock_id.id)]
+        )
+        quant.with_context(inventory_mode=True).write({"inventory_quantity": 17, "sm_reason_code": "damage"})
+        quant.action_apply_inventory()
+        self.assertEqual(quant.quantity, 17)
+        self.assertFalse(quant.sm_reason_code)
+        self.env.flush_all()
+        row = self.env["sales.count.variance.report"].search([("product_id", "=", self.item.id)])
+        self.assertEqual((row.system_qty, row.counted_qty, row.variance_qty), (20, 17, -3))
+        self.assertAlmostEqual(row.variance_value, -12.0)
+        self.assertEqual(row.reason_code, "damage")
+        self.assertEqual(row.location_id, self.warehouse.lot_stock_id)
+        self.assertEqual(row.warehouse_id, self.warehouse)
+
+    def test_inventory_cost_snapshot_and_xlsx(self):
+        self.company.write({"sm_storage_cost_rate": 10, "sm_transport_cost_rate": 5})
+        Cost = self.env["sales.inventory.cost"]
+        Cost.action_refresh()
+        row = Cost.search([("product_id", "=", self.item.id)])
+        self.assertEqual(row.quantity, 20)
+        self.assertAlmostEqual(row.unit_cost, 4.0)
+        self.assertAlmostEqual(row.landed_cost_unit, 4.6)
+        self.assertAlmostEqual(row.landed_value, 92.0)
+        Cost.action_refresh()  # a refresh replaces the snapshot
+        row = Cost.search([("product_id", "=", self.item.id)])
+        self.assertEqual(len(row), 1)
+        content = Cost._xlsx(row)
+        book = openpyxl.load_workbook(io.BytesIO(content))
+        sheet = book.active
+        self.assertEqual(sheet.title, "Inventory Cost")
+        self.assertEqual(sheet["A2"].value, "Counted Item")
+        self.assertEqual(sheet["C2"].value, 20)
+        self.assertAlmostEqual(sheet["H2"].value, 4.6)
+        self.assertIn("#,##0.00", sheet["H2"].number_format)
+        action = row.action_export_xlsx()
+        self.assertTrue(action["url"].startswith("/web/content/"))
+
+    def test_cost_rates_validated(self):
+        with self.assertRaises(IntegrityError), mute_logger("odoo.sql_db"), self.env.cr.savepoint():
+            self.company.sm_storage_cost_rate = -1
+            self.company.flush_recordset()

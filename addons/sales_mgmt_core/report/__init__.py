@@ -1,0 +1,1 @@
+from . import sales_count_variance_report
