@@ -131,12 +131,16 @@ class SalesStockAlert(models.Model):
         """Create alerts; a concurrent transaction may have raised the same one: skip those."""
         if not vals_list:
             return self.browse()
-        products = self.env["product.product"].browse({v["product_id"] for v in vals_list})
         warehouses = self.env["stock.warehouse"].browse({v["warehouse_id"] for v in vals_list})
+        responsible = {}  # (company, product) -> user; one batch read per company
+        for company in warehouses.company_id:
+            products = self.env["product.product"].with_company(company).browse({v["product_id"] for v in vals_list})
+            fallback = company.sm_purchase_user_id.id
+            for product in products:
+                responsible[company.id, product.id] = product.responsible_id.id or fallback
+        company_of = {w.id: w.company_id.id for w in warehouses}
         for vals in vals_list:
-            warehouse = warehouses.browse(vals["warehouse_id"])
-            product = products.browse(vals["product_id"]).with_company(warehouse.company_id)
-            vals["user_id"] = (product.responsible_id or warehouse.company_id.sm_purchase_user_id).id or False
+            vals["user_id"] = responsible.get((company_of[vals["warehouse_id"]], vals["product_id"])) or False
         try:
             with self.env.cr.savepoint():
                 alerts = self.with_context(mail_create_nolog=True, tracking_disable=True).create(vals_list)
