@@ -22,7 +22,7 @@ SCALE = float(os.environ.get("SM_BENCH_SCALE", "1"))
 CUSTOMERS = int(100_000 * SCALE)
 ORDER_LINES = int(1_000_000 * SCALE)
 LINES_PER_ORDER = 3.5
-SAMPLE = min(2_000, CUSTOMERS)
+SAMPLE = min(2_000, max(50, CUSTOMERS // 50))
 NEW_ORDERS = 1_000
 
 
@@ -50,10 +50,10 @@ def generate(env):
     cr.execute(
         """
         INSERT INTO sale_order (name, partner_id, partner_invoice_id, partner_shipping_id, company_id,
-                                date_order, picking_policy, state, currency_id, currency_rate,
+                                date_order, picking_policy, state, approval_state, currency_id, currency_rate,
                                 amount_untaxed, amount_tax, amount_total, create_date, write_date)
         SELECT 'BENCH/' || g, p, p, p, %(company)s,
-               now() - (random() * 900) * interval '1 day', 'direct', 'sale', %(currency)s,
+               now() - (random() * 900) * interval '1 day', 'direct', 'sale', 'none', %(currency)s,
                CASE WHEN g %% 10 = 0 THEN 1.1 ELSE 1.0 END, 0, 0, 0, now(), now()
           FROM (SELECT g, (%(partners)s::int[])[1 + floor(%(n)s * power(random(), 2))::int] AS p
                   FROM generate_series(1, %(orders)s) g) s
@@ -208,9 +208,9 @@ def main():
         env.cr.execute(
             """
             INSERT INTO sale_order (name, partner_id, partner_invoice_id, partner_shipping_id, company_id,
-                                    date_order, picking_policy, state, currency_id, currency_rate,
+                                    date_order, picking_policy, state, approval_state, currency_id, currency_rate,
                                     amount_untaxed, amount_tax, amount_total)
-            SELECT 'BENCH/NEW/' || p, p, p, p, %s, now(), 'direct', 'sale', %s, 1.0, 120, 0, 120
+            SELECT 'BENCH/NEW/' || p, p, p, p, %s, now(), 'direct', 'sale', 'none', %s, 1.0, 120, 0, 120
               FROM unnest(%s::int[]) p
             """,
             [env.company.id, env.company.currency_id.id, customers],

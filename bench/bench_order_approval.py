@@ -9,15 +9,15 @@ Each confirmation runs in a savepoint rolled back afterwards; medians of REPEAT 
 
 import base64
 import os
-import statistics
 
-from odoo_env import Timer, odoo_env, report  # isort: skip  (sets up Odoo's addons path)
+from odoo_env import Timer, median_in_savepoints, odoo_env, report  # isort: skip  (sets up Odoo's addons path)
 
 from odoo import Command, fields
 
 REPEAT = int(os.environ.get("SM_BENCH_REPEAT", "15"))
-INVOICES = 5_000
-SHEET_LINES = 5_000
+SCALE = float(os.environ.get("SM_BENCH_SCALE", "1"))
+INVOICES = max(2, int(5_000 * SCALE))
+SHEET_LINES = max(50, int(5_000 * SCALE))
 
 
 def clone_invoices(env, template, count):
@@ -72,22 +72,15 @@ def timed_confirm(env, order_vals, plain=False):
     """Median seconds of confirming a fresh copy of the order, rolled back each time."""
     SaleOrder = env["sale.order"]
     ours = next(c for c in type(SaleOrder).__mro__ if c.__module__.endswith("sales_mgmt_core.models.sale_order"))
-    times = []
-    for _i in range(REPEAT):
-        env.cr.execute("SAVEPOINT bench_confirm")
-        order = SaleOrder.create(order_vals)
-        env.flush_all()
-        with Timer() as t:
-            if plain:
-                super(ours, order).action_confirm()  # every other module's confirmation, not ours
-            else:
-                order.action_confirm()
-            env.flush_all()
+
+    def confirm(order):
+        if plain:
+            super(ours, order).action_confirm()  # every other module's confirmation, not ours
+        else:
+            order.action_confirm()
         assert order.state == "sale", order.hold_reason_ids.mapped("message")
-        times.append(t.seconds)
-        env.cr.execute("ROLLBACK TO SAVEPOINT bench_confirm")
-        env.invalidate_all()
-    return statistics.median(times)
+
+    return median_in_savepoints(env, lambda: SaleOrder.create(order_vals), confirm, REPEAT)
 
 
 def main():

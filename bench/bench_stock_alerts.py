@@ -9,17 +9,16 @@
 
 import os
 import random
-import statistics
 from unittest.mock import patch
 
-from odoo_env import Timer, odoo_env, report  # isort: skip  (sets up Odoo's addons path)
+from odoo_env import Timer, median_in_savepoints, odoo_env, report  # isort: skip  (sets up Odoo's addons path)
 
 from odoo import Command
 
 SCALE = float(os.environ.get("SM_BENCH_SCALE", "1"))
 PRODUCTS = int(20_000 * SCALE)
 MOVES = int(500_000 * SCALE)
-SAMPLE = min(500, PRODUCTS)
+SAMPLE = min(500, max(20, PRODUCTS // 40))
 REPEAT = int(os.environ.get("SM_BENCH_REPEAT", "5"))
 
 
@@ -108,22 +107,22 @@ def naive_loop(env, product_ids, warehouses):
 
 
 def picking_validation(env, product_ids, warehouse, hooked):
-    times = []
     products = env["product.product"].browse(product_ids[:200])
-    for _i in range(REPEAT):
-        env.cr.execute("SAVEPOINT bench_pick")
+    customers = env.ref("stock.stock_location_customers")
+
+    def prepare():
         picking = env["stock.picking"].create(
             {
                 "picking_type_id": warehouse.out_type_id.id,
                 "location_id": warehouse.lot_stock_id.id,
-                "location_dest_id": env.ref("stock.stock_location_customers").id,
+                "location_dest_id": customers.id,
                 "move_ids": [
                     Command.create(
                         {
                             "product_id": p.id,
                             "product_uom_qty": 1,
                             "location_id": warehouse.lot_stock_id.id,
-                            "location_dest_id": env.ref("stock.stock_location_customers").id,
+                            "location_dest_id": customers.id,
                         }
                     )
                     for p in products
@@ -133,19 +132,17 @@ def picking_validation(env, product_ids, warehouse, hooked):
         picking.action_confirm()
         picking.move_ids.quantity = 1
         picking.move_ids.picked = True
-        env.flush_all()
-        with Timer() as t:
-            if hooked:
+        return picking
+
+    def validate(picking):
+        if hooked:
+            picking.button_validate()
+            env.cr.precommit.run()  # the evaluation the commit would run
+        else:
+            with patch.object(type(env["sales.stock.alert"]), "_queue_evaluation", lambda self, products: None):
                 picking.button_validate()
-                env.cr.precommit.run()  # the evaluation the commit would run
-            else:
-                with patch.object(type(env["sales.stock.alert"]), "_queue_evaluation", lambda self, products: None):
-                    picking.button_validate()
-            env.flush_all()
-        times.append(t.seconds)
-        env.cr.execute("ROLLBACK TO SAVEPOINT bench_pick")
-        env.invalidate_all()
-    return statistics.median(times)
+
+    return median_in_savepoints(env, prepare, validate, REPEAT)
 
 
 def main():

@@ -2,6 +2,7 @@
 
 import contextlib
 import os
+import statistics
 import time
 
 import odoo
@@ -41,3 +42,19 @@ def report(title, rows):
     print(f"\n== {title}")
     for label, value in rows:
         print(f"  {label:<58} {value}")
+
+
+def median_in_savepoints(env, prepare, run, repeat):
+    """Median seconds of ``run(prepare())``, each attempt rolled back to a savepoint."""
+    times = []
+    for _i in range(repeat):
+        env.cr.execute("SAVEPOINT bench_attempt")
+        subject = prepare()
+        env.flush_all()
+        with Timer() as t:
+            run(subject)
+            env.flush_all()
+        times.append(t.seconds)
+        env.cr.execute("ROLLBACK TO SAVEPOINT bench_attempt")
+        env.invalidate_all()
+    return statistics.median(times)

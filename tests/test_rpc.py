@@ -169,3 +169,42 @@ class TestExternalApi(HttpCase):
         res = self._json2(approver, "sale.order", "action_approve", {"ids": [order_id]})
         self.assertEqual(res.status_code, 200, res.text)
         self.assertEqual(self.env["sale.order"].browse(order_id).state, "sale")
+
+    def test_xmlrpc_stock_alerts_and_channel_quantity(self):
+        warehouse = self.env["stock.warehouse"].search([("company_id", "=", self.env.company.id)], limit=1)
+        product = self.env["product.product"].create({"name": "RPC Lamp", "type": "consu", "is_storable": True})
+        self.env["sales.safety.stock"].create({"product_id": product.id, "warehouse_id": warehouse.id, "safety_qty": 5})
+        self.env["stock.quant"]._update_available_quantity(product, warehouse.lot_stock_id, 8)
+        self.env["sales.stock.alert"]._evaluate()
+        uid = self._xmlrpc_uid("rpc_salesman", "rpc_salesman_pw1")
+        db, pw = get_db_name(), "rpc_salesman_pw1"
+        qty = self.xmlrpc_object.execute_kw(
+            db,
+            uid,
+            pw,
+            "product.product",
+            "read",
+            [[product.id], ["sm_channel_available_qty"]],
+            {"context": {"warehouse_id": warehouse.id}},
+        )
+        self.assertEqual(qty[0]["sm_channel_available_qty"], 3.0)
+        alerts = self.xmlrpc_object.execute_kw(
+            db, uid, pw, "sales.stock.alert", "search_read", [[["product_id", "=", product.id]]], {"fields": ["state"]}
+        )
+        self.assertEqual(alerts, [])  # 8 free >= 5: no alert
+        self.env["stock.quant"]._update_available_quantity(product, warehouse.lot_stock_id, -6)
+        self.env["sales.stock.alert"]._evaluate()
+        alerts = self.xmlrpc_object.execute_kw(
+            db,
+            uid,
+            pw,
+            "sales.stock.alert",
+            "search_read",
+            [[["product_id", "=", product.id]]],
+            {"fields": ["state", "severity", "free_qty"]},
+        )
+        self.assertEqual([(a["state"], a["free_qty"]) for a in alerts], [("open", 2.0)])
+        with self.assertRaises(xmlrpc.client.Fault):
+            self.xmlrpc_object.execute_kw(
+                db, uid, pw, "sales.stock.alert", "write", [[alerts[0]["id"]], {"state": "resolved"}]
+            )

@@ -188,7 +188,7 @@ class SalesStockAlert(models.Model):
                        COALESCE(ss.safety_qty, pc.sm_safety_stock_default, 0) AS threshold
                   FROM product_product pp
                   JOIN product_template pt ON pt.id = pp.product_tmpl_id
-                  JOIN product_category pc ON pc.id = pt.categ_id
+                  LEFT JOIN product_category pc ON pc.id = pt.categ_id
                   JOIN stock_warehouse wh ON wh.id = ANY(%(warehouses)s)
                   LEFT JOIN sales_safety_stock ss ON ss.product_id = pp.id AND ss.warehouse_id = wh.id
                  WHERE pt.is_storable AND pp.active AND pt.active

@@ -134,6 +134,12 @@ class TestStockAlerts(SalesMgmtOrderCommon):
         self.assertEqual(alert.free_qty, 6)  # 18 - 12 units (one dozen)
         self.assertTrue(order.order_line.sm_stock_alert)
 
+    def test_product_without_category(self):
+        loose = self.env["product.product"].create({"name": "No Category", "is_storable": True, "categ_id": False})
+        self.Safety.create({"product_id": loose.id, "warehouse_id": self.wh_a.id, "safety_qty": 1})
+        self.Alert._evaluate()
+        self.assertEqual(self._open(loose).free_qty, 0)
+
     def test_archived_product_ignored(self):
         self.lamp.active = False
         self.Alert._evaluate()
