@@ -13,5 +13,6 @@
         "security/sales_mgmt_channels_security.xml",
         "security/ir.model.access.csv",
         "views/sales_channel_views.xml",
+        "views/sale_order_views.xml",
     ],
 }

@@ -1,1 +1,1 @@
-from . import sales_channel
+from . import customer_segmentation, customer_tier, sale_order, sales_channel

@@ -1,1 +1,1 @@
-from . import test_channel_security
+from . import test_channel_security, test_channel_tiers

@@ -154,7 +154,8 @@ class SalesCustomerSegmentation(models.AbstractModel):
             WITH o AS (
                 SELECT cp.id AS partner_id,
                        (so.date_order AT TIME ZONE 'UTC')::date AS day,
-                       so.amount_untaxed / COALESCE(NULLIF(so.currency_rate, 0), 1.0) AS amount
+                       so.amount_untaxed / COALESCE(NULLIF(so.currency_rate, 0), 1.0) AS amount,
+                       %(channel)s AS channel_id
                   FROM sale_order so
                   JOIN res_partner p ON p.id = so.partner_id
                   JOIN res_partner cp ON cp.id = p.commercial_partner_id
@@ -169,11 +170,13 @@ class SalesCustomerSegmentation(models.AbstractModel):
                    count(*) FILTER (WHERE day >= %(year_ago)s),
                    sum(amount), count(*), min(day), max(day),
                    array_agg(DISTINCT day),
-                   cp.country_id, cp.state_id
+                   cp.country_id, cp.state_id,
+                   array_remove(array_agg(DISTINCT o.channel_id), NULL)
               FROM o JOIN res_partner cp ON cp.id = o.partner_id
              GROUP BY o.partner_id, cp.country_id, cp.state_id
             """,
             company=company.id,
+            channel=self._stats_channel_column(),
             partner_filter=partner_filter,
             lookback=lookback,
             year_ago=year_ago,
@@ -195,6 +198,7 @@ class SalesCustomerSegmentation(models.AbstractModel):
             days,
             country,
             state,
+            channels,
         ) in self.env.cr.fetchall():
             stats.append(
                 seg.CustomerStats(
@@ -210,9 +214,14 @@ class SalesCustomerSegmentation(models.AbstractModel):
                     country_id=country,
                     state_id=state,
                     total_count=total,
+                    channel_ids=frozenset(channels or ()),
                 )
             )
         return stats
+
+    def _stats_channel_column(self):
+        """Hook: SQL expression of an order's sales channel (sales_mgmt_channels sets it)."""
+        return SQL("NULL::integer")
 
     def _tier_rules(self, company):
         tiers = self.env["sales.customer.tier"].search(
@@ -226,9 +235,14 @@ class SalesCustomerSegmentation(models.AbstractModel):
                 min_tenure_days=t.min_tenure_days,
                 country_ids=frozenset(t.country_ids.ids),
                 state_ids=frozenset(t.state_ids.ids),
+                channel_ids=self._tier_channel_ids(t),
             )
             for t in tiers
         ]
+
+    def _tier_channel_ids(self, tier):
+        """Hook: channels a tier is restricted to (sales_mgmt_channels adds them)."""
+        return frozenset()
 
     @staticmethod
     def _score_values(sc, st):

@@ -166,14 +166,17 @@ class TierRule:
     min_tenure_days: int = 0
     country_ids: frozenset = field(default_factory=frozenset)
     state_ids: frozenset = field(default_factory=frozenset)
+    channel_ids: frozenset = field(default_factory=frozenset)  # customer bought through one of them
 
 
-def match_tier(rules, revenue_12m, order_count_12m, tenure_days, country_id, state_id):
-    """Id of the first tier (rules in sequence order) whose thresholds and region all match."""
+def match_tier(rules, revenue_12m, order_count_12m, tenure_days, country_id, state_id, channel_ids=frozenset()):
+    """Id of the first tier (rules in sequence order) whose thresholds, region and channels all match."""
     for rule in rules:
         if rule.country_ids and country_id not in rule.country_ids:
             continue
         if rule.state_ids and state_id not in rule.state_ids:
+            continue
+        if rule.channel_ids and not rule.channel_ids & channel_ids:
             continue
         if (
             revenue_12m >= rule.min_revenue
@@ -200,6 +203,7 @@ class CustomerStats:
     country_id: int | None = None
     state_id: int | None = None
     total_count: int = 0  # all time
+    channel_ids: frozenset = field(default_factory=frozenset)  # channels the customer bought through
 
 
 @dataclass
@@ -288,7 +292,13 @@ def score_customers(stats, today, breaks=None, segment_fallback=None, tier_rules
                 frequency_band=frequency_band(f),
                 spend_band=spend_band(m),
                 tier_id=match_tier(
-                    tier_rules, s.revenue_12m, s.order_count_12m, (today - s.first_order).days, s.country_id, s.state_id
+                    tier_rules,
+                    s.revenue_12m,
+                    s.order_count_12m,
+                    (today - s.first_order).days,
+                    s.country_id,
+                    s.state_id,
+                    s.channel_ids,
                 ),
             )
         )
