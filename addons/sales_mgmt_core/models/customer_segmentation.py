@@ -381,8 +381,8 @@ class SalesCustomerSegmentation(models.AbstractModel):
 
     def _tag_owner_ids(self, company, ids):
         """Partners whose automatic tags this company maintains: its own, and shared ones
-        when it is the first company (tags are not per company)."""
-        first_company = self.env["res.company"].sudo().search([], order="sequence, id", limit=1)
+        when it is the first company created, the main one (tags are not per company)."""
+        first_company = self.env["res.company"].sudo().search([], order="id", limit=1)
         self.env.cr.execute(
             "SELECT id FROM res_partner WHERE id = ANY(%s) AND (company_id = %s OR (company_id IS NULL AND %s))",
             [ids, company.id, company == first_company],
