@@ -205,27 +205,21 @@ class SalesStockAlert(models.Model):
                    AND q.product_id IN (SELECT product_id FROM relevant)
                  GROUP BY q.product_id, loc.warehouse_id
             ), moves AS (
-                SELECT m.product_id, wh_id AS warehouse_id, SUM(qty) AS qty
-                  FROM (
-                    SELECT m.product_id, dst.warehouse_id AS wh_id, m.product_qty AS qty
-                      FROM stock_move m
-                      JOIN stock_location dst ON dst.id = m.location_dest_id
-                      JOIN stock_location src ON src.id = m.location_id
-                     WHERE m.state IN ('confirmed', 'waiting', 'assigned', 'partially_available')
-                       AND dst.usage = 'internal' AND dst.warehouse_id = ANY(%(warehouses)s)
-                       AND src.warehouse_id IS DISTINCT FROM dst.warehouse_id
-                       AND m.product_id IN (SELECT product_id FROM relevant)
-                    UNION ALL
-                    SELECT m.product_id, src.warehouse_id, -m.product_qty
-                      FROM stock_move m
-                      JOIN stock_location dst ON dst.id = m.location_dest_id
-                      JOIN stock_location src ON src.id = m.location_id
-                     WHERE m.state IN ('confirmed', 'waiting', 'assigned', 'partially_available')
-                       AND src.usage = 'internal' AND src.warehouse_id = ANY(%(warehouses)s)
-                       AND dst.warehouse_id IS DISTINCT FROM src.warehouse_id
-                       AND m.product_id IN (SELECT product_id FROM relevant)
-                  ) m
-                 GROUP BY m.product_id, wh_id
+                -- One scan of the pending moves: each counts + in the warehouse it enters and
+                -- - in the one it leaves (moves inside one warehouse change neither).
+                SELECT m.product_id, side.warehouse_id, SUM(side.qty) AS qty
+                  FROM stock_move m
+                  JOIN stock_location src ON src.id = m.location_id
+                  JOIN stock_location dst ON dst.id = m.location_dest_id
+                 CROSS JOIN LATERAL (VALUES
+                       (CASE WHEN dst.usage = 'internal' THEN dst.warehouse_id END, m.product_qty),
+                       (CASE WHEN src.usage = 'internal' THEN src.warehouse_id END, -m.product_qty)
+                 ) AS side(warehouse_id, qty)
+                 WHERE m.state IN ('confirmed', 'waiting', 'assigned', 'partially_available')
+                   AND src.warehouse_id IS DISTINCT FROM dst.warehouse_id
+                   AND side.warehouse_id = ANY(%(warehouses)s)
+                   AND m.product_id IN (SELECT product_id FROM relevant)
+                 GROUP BY m.product_id, side.warehouse_id
             )
             SELECT r.product_id, r.warehouse_id,
                    COALESCE(o.quantity, 0) - COALESCE(o.reserved, 0),
