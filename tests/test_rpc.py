@@ -208,3 +208,25 @@ class TestExternalApi(HttpCase):
             self.xmlrpc_object.execute_kw(
                 db, uid, pw, "sales.stock.alert", "write", [[alerts[0]["id"]], {"state": "resolved"}]
             )
+
+    def test_xmlrpc_lead_assigned_by_workload_and_json2_targets(self):
+        """A web-form integration creates pool leads over XML-RPC; salespeople read their own targets."""
+        db, pw = get_db_name(), "rpc_salesman_pw1"
+        other = new_test_user(self.env, "rpc_salesman2", groups="sales_mgmt_core.group_sales_mgmt_user")
+        team = self.env["crm.team"].create({"name": "RPC Team", "sm_workload_assignment": True})
+        self.env["crm.team.member"].create([{"crm_team_id": team.id, "user_id": u.id} for u in (self.salesman, other)])
+        self.env["crm.lead"].create({"name": "Busy", "user_id": other.id, "team_id": team.id})
+        uid = self._xmlrpc_uid("rpc_salesman", pw)
+        lead_id = self.xmlrpc_object.execute_kw(
+            db, uid, pw, "crm.lead", "create", [{"name": "Web form", "team_id": team.id, "user_id": False}]
+        )
+        lead = self.xmlrpc_object.execute_kw(db, uid, pw, "crm.lead", "read", [[lead_id], ["user_id"]])
+        self.assertEqual(lead[0]["user_id"][0], self.salesman.id, "lowest load: the salesman has none")
+        Target = self.env["sales.target"]
+        own = Target.create({"user_id": self.salesman.id, "target_won": 2})
+        Target.create({"user_id": other.id, "target_won": 2})
+        res = self._json2(self.salesman, "sales.target", "search_read", {"domain": [], "fields": ["name", "score"]})
+        self.assertEqual(res.status_code, 200, res.text)
+        self.assertEqual([t["id"] for t in res.json()], own.ids)
+        res = self._json2(self.salesman, "sales.target", "write", {"ids": own.ids, "vals": {"target_won": 1}})
+        self.assertEqual(res.status_code, 403, res.text)

@@ -1,4 +1,8 @@
 from . import (
+    crm_lead,
+    crm_stage,
+    crm_team,
+    crm_team_member,
     customer_segmentation,
     customer_tier,
     mail_template,
@@ -17,6 +21,8 @@ from . import (
     sales_inventory_cost,
     sales_safety_stock,
     sales_stock_alert,
+    sales_target,
+    sales_visit,
     stock_move,
     stock_picking,
     stock_quant,

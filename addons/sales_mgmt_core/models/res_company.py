@@ -32,6 +32,16 @@ class ResCompany(models.Model):
         "Transport Cost (% of unit cost)", help="Added to each unit's cost in the inventory cost view."
     )
 
+    sm_score_weight_revenue = fields.Float("Revenue Weight", default=40.0)
+    sm_score_weight_new_customers = fields.Float("New Customers Weight", default=20.0)
+    sm_score_weight_won = fields.Float("Won Opportunities Weight", default=20.0)
+    sm_score_weight_activities = fields.Float("Activities Weight", default=20.0)
+
+    _sm_score_weights_positive = models.Constraint(
+        "CHECK(sm_score_weight_revenue >= 0 AND sm_score_weight_new_customers >= 0 "
+        "AND sm_score_weight_won >= 0 AND sm_score_weight_activities >= 0)",
+        "Performance score weights cannot be negative.",
+    )
     _sm_cost_rates_range = models.Constraint(
         "CHECK(sm_storage_cost_rate >= 0 AND sm_storage_cost_rate <= 1000 "
         "AND sm_transport_cost_rate >= 0 AND sm_transport_cost_rate <= 1000)",

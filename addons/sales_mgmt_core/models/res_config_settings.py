@@ -10,3 +10,7 @@ class ResConfigSettings(models.TransientModel):
     sm_demand_window_days = fields.Integer(related="company_id.sm_demand_window_days", readonly=False)
     sm_storage_cost_rate = fields.Float(related="company_id.sm_storage_cost_rate", readonly=False)
     sm_transport_cost_rate = fields.Float(related="company_id.sm_transport_cost_rate", readonly=False)
+    sm_score_weight_revenue = fields.Float(related="company_id.sm_score_weight_revenue", readonly=False)
+    sm_score_weight_new_customers = fields.Float(related="company_id.sm_score_weight_new_customers", readonly=False)
+    sm_score_weight_won = fields.Float(related="company_id.sm_score_weight_won", readonly=False)
+    sm_score_weight_activities = fields.Float(related="company_id.sm_score_weight_activities", readonly=False)

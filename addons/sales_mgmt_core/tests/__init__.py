@@ -1,9 +1,13 @@
 from . import (
+    test_automation_unit,
     test_complaint,
     test_customer_segments,
     test_customer_tier,
+    test_followup_discipline,
+    test_lead_assignment,
     test_order_approval,
     test_order_import,
+    test_sales_targets,
     test_security,
     test_segmentation_unit,
     test_stock_alerts,

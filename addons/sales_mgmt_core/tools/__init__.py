@@ -1,1 +1,1 @@
-from . import approval, inventory, order_import, segmentation
+from . import approval, assignment, business_card, followup, inventory, order_import, performance, segmentation

@@ -1,1 +1,1 @@
-from . import sale_order_import_wizard, sale_order_reject_wizard, sale_order_return_wizard
+from . import crm_lead_card_wizard, sale_order_import_wizard, sale_order_reject_wizard, sale_order_return_wizard
