@@ -10,6 +10,10 @@
     "depends": ["sales_mgmt_core", "sales_mgmt_channels", "spreadsheet_dashboard"],
     "external_dependencies": {"python": ["xlsxwriter"]},
     "data": [
+        "security/ir.model.access.csv",
+        "security/sales_mgmt_analytics_security.xml",
+        "data/sales_mgmt_analytics_data.xml",
+        "views/sales_analysis_report_views.xml",
         "views/sales_mgmt_analytics_menus.xml",
     ],
 }

@@ -1,0 +1,122 @@
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import SQL
+
+from ..tools import basket
+
+
+class SalesBasketPair(models.Model):
+    """Product pairs bought together: A → B with support, confidence and lift.
+
+    Rebuilt per company by ``_recompute`` (wizard, monthly cron) from confirmed orders of a
+    period: one SQL pass counts baskets per product and per pair, Python adds the metrics.
+    """
+
+    _name = "sales.basket.pair"
+    _description = "Frequently Bought Together"
+    _order = "lift desc, support desc, id"
+
+    company_id = fields.Many2one("res.company", required=True, index=True, readonly=True)
+    product_id = fields.Many2one("product.product", required=True, index=True, readonly=True)
+    product_tmpl_id = fields.Many2one(related="product_id.product_tmpl_id", store=True, index=True)
+    related_product_id = fields.Many2one("product.product", "Bought With", required=True, readonly=True)
+    categ_id = fields.Many2one(related="product_id.categ_id", store=True, string="Category")
+    together = fields.Integer("Orders Together", readonly=True)
+    support = fields.Float(readonly=True, digits=(16, 4), aggregator="max", help="Share of orders holding both.")
+    confidence = fields.Float(
+        readonly=True, digits=(16, 4), aggregator="max", help="Share of the product's orders that hold the other."
+    )
+    lift = fields.Float(
+        readonly=True,
+        digits=(16, 4),
+        aggregator="max",
+        help="Confidence / share of orders holding the other: >1 " "means bought together more often than by chance.",
+    )
+    date_from = fields.Date(readonly=True)
+    date_to = fields.Date(readonly=True)
+
+    @api.model
+    def _recompute(self, date_from, date_to, min_support=0.001, company=None, categ=None):
+        """Replace the company's pairs by those of orders confirmed from ``date_from`` to ``date_to``."""
+        company = company or self.env.company
+        if not 0 <= min_support <= 1:
+            raise UserError(self.env._("The minimum support is a share between 0 and 1."))
+        if date_to < date_from:
+            raise UserError(self.env._("The period ends before it starts."))
+        categ_filter = SQL()
+        if categ:
+            categ_filter = SQL(
+                "AND l.product_id IN (SELECT pp.id FROM product_product pp JOIN product_template pt"
+                " ON pt.id = pp.product_tmpl_id JOIN product_category pc ON pc.id = pt.categ_id"
+                " WHERE pc.parent_path LIKE %s)",
+                f"{categ.parent_path}%",
+            )
+        self.env.flush_all()
+        cr = self.env.cr
+        cr.execute(
+            SQL(
+                """
+            CREATE TEMP TABLE sm_basket ON COMMIT DROP AS
+            SELECT DISTINCT l.order_id, l.product_id
+              FROM sale_order_line l
+              JOIN sale_order so ON so.id = l.order_id
+             WHERE so.state = 'sale' AND so.company_id = %s AND l.display_type IS NULL
+               AND l.product_id IS NOT NULL AND l.price_subtotal >= 0
+               AND so.date_order >= %s AND so.date_order < %s::date + 1 %s
+                """,
+                company.id,
+                date_from,
+                date_to,
+                categ_filter,
+            )
+        )
+        cr.execute("CREATE INDEX ON sm_basket (order_id, product_id); ANALYZE sm_basket")
+        cr.execute("SELECT COUNT(DISTINCT order_id) FROM sm_basket")
+        baskets = cr.fetchone()[0]
+        cr.execute("SELECT product_id, COUNT(*) FROM sm_basket GROUP BY product_id")
+        product_counts = dict(cr.fetchall())
+        min_together = max(1, int(min_support * baskets + 0.999999)) if baskets else 1
+        cr.execute(
+            """
+            SELECT a.product_id, b.product_id, COUNT(*)
+              FROM sm_basket a JOIN sm_basket b ON b.order_id = a.order_id AND b.product_id > a.product_id
+             GROUP BY 1, 2 HAVING COUNT(*) >= %s
+            """,
+            [min_together],
+        )
+        pair_counts = {(a, b): n for a, b, n in cr.fetchall()}
+        cr.execute("DROP TABLE sm_basket")
+        pairs = basket.pairs_from_counts(baskets, pair_counts, product_counts, min_support)
+        self.sudo().search([("company_id", "=", company.id)]).unlink()
+        self.sudo().create(
+            [
+                {
+                    "company_id": company.id,
+                    "product_id": p.product_a,
+                    "related_product_id": p.product_b,
+                    "together": p.together,
+                    "support": p.support,
+                    "confidence": p.confidence,
+                    "lift": p.lift,
+                    "date_from": date_from,
+                    "date_to": date_to,
+                }
+                for p in pairs
+            ]
+        )
+        return {"baskets": baskets, "pairs": len(pairs)}
+
+    @api.model
+    def _cron_recompute(self):
+        today = fields.Date.context_today(self)
+        for company in self.env["res.company"].search([]):  # pylint: disable=no-search-all
+            self.with_company(company)._recompute(today.replace(year=today.year - 1), today, company=company)
+
+    def action_apply_as_optional_products(self):
+        """Add the related products as optional products of the products' templates (quotation suggestions)."""
+        for pair in self:
+            template = pair.product_id.product_tmpl_id
+            related = pair.related_product_id.product_tmpl_id
+            if related != template and related not in template.optional_product_ids:
+                template.optional_product_ids = [fields.Command.link(related.id)]
+        return True

@@ -1,0 +1,202 @@
+from datetime import datetime, time
+from zoneinfo import ZoneInfo
+
+from dateutil.relativedelta import relativedelta
+
+from odoo import api, models
+from odoo.exceptions import UserError
+from odoo.tools import SQL
+
+from ..tools import kpi
+
+GROUP_BYS = ("none", "channel", "team", "user")
+
+
+class SalesKpi(models.AbstractModel):
+    """KPI engine: one SQL aggregate per family of figures, ratios in ``tools/kpi.py``.
+
+    Record rules apply: figures are read through ``_where_calc``-free SQL but restricted to
+    the records the user may read (salespeople: their own orders, leads and complaints).
+    """
+
+    _name = "sales.kpi"
+    _description = "Sales KPIs"
+
+    @api.model
+    def get_kpis(self, date_from, date_to, group_by="none", company_ids=None):
+        """KPIs from ``date_from`` to ``date_to`` (dates, inclusive, in the user's time zone).
+
+        Returns a list of dicts: ``key`` (id or False), ``name`` and every figure and KPI of
+        ``tools.kpi``. Callable over XML-RPC / JSON-2.
+        """
+        if group_by not in GROUP_BYS:
+            raise UserError(self.env._("Group KPIs by one of: %s.", ", ".join(GROUP_BYS)))
+        date_from, date_to = self._check_period(date_from, date_to)
+        start, end = self._utc_bounds(date_from, date_to)
+        companies = self.env["res.company"].browse(company_ids) if company_ids else self.env.companies
+        companies = companies & self.env.companies
+        figures = {}
+        for query in self._figure_queries(start, end, group_by, companies, date_from, date_to):
+            self.env.cr.execute(query)
+            columns = [d.name for d in self.env.cr.description]
+            for row in self.env.cr.fetchall():
+                key = row[0]
+                for name, value in zip(columns[1:], row[1:], strict=True):
+                    figures.setdefault(name, []).append((key, float(value or 0)))
+        rows = kpi.combine(figures)
+        names = self._group_names(group_by, [k for k in rows if k is not None])
+        result = []
+        for key, row in rows.items():
+            values = row.kpis()
+            values.update(key=key or False, name=names.get(key) or self.env._("Undefined"))
+            result.append(values)
+        return result
+
+    @api.model
+    def _check_period(self, date_from, date_to):
+        try:
+            date_from = datetime.strptime(str(date_from), "%Y-%m-%d").date()
+            date_to = datetime.strptime(str(date_to), "%Y-%m-%d").date()
+        except ValueError as error:
+            raise UserError(self.env._("Dates must be given as YYYY-MM-DD (%s).", error)) from error
+        if date_to < date_from:
+            raise UserError(self.env._("The period ends before it starts."))
+        return date_from, date_to
+
+    @api.model
+    def _utc_bounds(self, date_from, date_to):
+        try:
+            tz = ZoneInfo(self.env.user.tz or "UTC")
+        except (KeyError, ValueError):
+            tz = ZoneInfo("UTC")
+        utc = ZoneInfo("UTC")
+        start = datetime.combine(date_from, time.min, tz).astimezone(utc).replace(tzinfo=None)
+        end = datetime.combine(date_to + relativedelta(days=1), time.min, tz).astimezone(utc).replace(tzinfo=None)
+        return start, end
+
+    def _group_column(self, group_by, alias, has_channel=True):
+        column = {"none": None, "channel": "channel_id", "team": "team_id", "user": "user_id"}[group_by]
+        if column is None or (column == "channel_id" and not has_channel):
+            return SQL("NULL::int")
+        return SQL.identifier(alias, column)
+
+    def _visible(self, model, alias):
+        """SQL restricting ``alias`` to the records of ``model`` the user may read (record rules)."""
+        query = self.env[model]._search([])
+        return SQL("%s IN %s", SQL.identifier(alias, "id"), query.subselect())
+
+    def _figure_queries(self, start, end, group_by, companies, date_from, date_to):
+        """SQL queries returning (group key, figure columns...). Extend to add figures."""
+        order_key = self._group_column(group_by, "so")
+        lead_key = self._group_column(group_by, "l", has_channel=False)
+        rate = SQL("CASE COALESCE(so.currency_rate, 0) WHEN 0 THEN 1.0 ELSE so.currency_rate END")
+        yield SQL(
+            """
+            WITH period AS (
+                SELECT so.*, p.commercial_partner_id AS customer
+                  FROM sale_order so JOIN res_partner p ON p.id = so.partner_id
+                 WHERE so.state = 'sale' AND so.date_order >= %(start)s AND so.date_order < %(end)s
+                   AND so.company_id IN %(companies)s AND %(visible)s
+            ), per_customer AS (
+                SELECT %(key)s AS key, so.customer, COUNT(*) AS n,
+                       BOOL_OR(EXISTS (SELECT 1 FROM sale_order o JOIN res_partner op ON op.id = o.partner_id
+                                        WHERE o.state = 'sale' AND o.company_id = so.company_id
+                                          AND op.commercial_partner_id = so.customer
+                                          AND o.date_order < %(start)s)) AS is_returning
+                  FROM period so GROUP BY 1, 2
+            )
+            SELECT o.key, o.orders, o.revenue, o.quote_cycle_days_sum,
+                   c.customers, c.customers_new, c.customers_returning, c.customers_repeat
+              FROM (SELECT %(key)s AS key, COUNT(*) AS orders, SUM(so.amount_untaxed / %(rate)s) AS revenue,
+                           SUM(EXTRACT(EPOCH FROM so.date_order - so.create_date) / 86400.0) AS quote_cycle_days_sum
+                      FROM period so GROUP BY 1) o
+              JOIN (SELECT key, COUNT(*) AS customers,
+                           COUNT(*) FILTER (WHERE NOT is_returning) AS customers_new,
+                           COUNT(*) FILTER (WHERE is_returning) AS customers_returning,
+                           COUNT(*) FILTER (WHERE n >= 2) AS customers_repeat
+                      FROM per_customer GROUP BY key) c ON c.key IS NOT DISTINCT FROM o.key
+            """,
+            start=start,
+            end=end,
+            companies=tuple(companies.ids),
+            visible=self._visible("sale.order", "so"),
+            key=order_key,
+            rate=rate,
+        )
+        # Quotations created in the period and how many are confirmed now.
+        yield SQL(
+            """
+            SELECT %(key)s AS key, COUNT(*) AS quotations,
+                   COUNT(*) FILTER (WHERE so.state = 'sale') AS quotations_confirmed
+              FROM sale_order so
+             WHERE so.create_date >= %(start)s AND so.create_date < %(end)s
+               AND so.company_id IN %(companies)s AND %(visible)s
+             GROUP BY 1
+            """,
+            key=order_key,
+            start=start,
+            end=end,
+            companies=tuple(companies.ids),
+            visible=self._visible("sale.order", "so"),
+        )
+        # Opportunities closed (won or lost) in the period.
+        yield SQL(
+            """
+            SELECT %(key)s AS key,
+                   COUNT(*) FILTER (WHERE l.won_status = 'won') AS leads_won,
+                   COUNT(*) AS leads_closed,
+                   SUM(EXTRACT(EPOCH FROM l.date_closed - l.create_date) / 86400.0)
+                       FILTER (WHERE l.won_status = 'won') AS deal_cycle_days_sum
+              FROM crm_lead l
+             WHERE l.won_status IN ('won', 'lost') AND l.date_closed >= %(start)s AND l.date_closed < %(end)s
+               AND (l.company_id IS NULL OR l.company_id IN %(companies)s) AND %(visible)s
+             GROUP BY 1
+            """,
+            key=lead_key,
+            start=start,
+            end=end,
+            companies=tuple(companies.ids),
+            visible=self._visible_leads(),
+        )
+        # Complaints opened in the period, attributed through their order.
+        yield SQL(
+            """
+            SELECT %(key)s AS key, COUNT(*) AS complaints
+              FROM sales_complaint c
+              LEFT JOIN sale_order so ON so.id = c.order_id
+             WHERE c.create_date >= %(start)s AND c.create_date < %(end)s
+               AND c.company_id IN %(companies)s AND %(visible)s
+             GROUP BY 1
+            """,
+            key=order_key,
+            start=start,
+            end=end,
+            companies=tuple(companies.ids),
+            visible=self._visible("sales.complaint", "c"),
+        )
+        # Targets of salespeople whose period lies in the chosen one.
+        target_key = self._group_column(group_by, "t", has_channel=False)
+        yield SQL(
+            """
+            SELECT %(key)s AS key, SUM(t.target_revenue) AS target_revenue, SUM(t.actual_revenue) AS target_actual
+              FROM sales_target t
+             WHERE t.scope = 'user' AND t.date_from >= %(date_from)s AND t.date_to <= %(date_to)s
+               AND t.company_id IN %(companies)s AND %(visible)s
+             GROUP BY 1
+            """,
+            key=target_key,
+            date_from=date_from,
+            date_to=date_to,
+            companies=tuple(companies.ids),
+            visible=self._visible("sales.target", "t"),
+        )
+
+    def _visible_leads(self):
+        query = self.env["crm.lead"].with_context(active_test=False)._search([])
+        return SQL("l.id IN %s", query.subselect())
+
+    def _group_names(self, group_by, keys):
+        model = {"channel": "sales.channel", "team": "crm.team", "user": "res.users"}.get(group_by)
+        if not model or not keys:
+            return {}
+        return {rec.id: rec.display_name for rec in self.env[model].sudo().browse(keys)}

@@ -1,0 +1,1 @@
+from . import sales_analysis_report

@@ -1,0 +1,152 @@
+from odoo import api, fields, models
+from odoo.tools import SQL
+
+
+class SalesAnalysisReport(models.Model):
+    """One row per confirmed order line, in company currency, with the customer's tier,
+    segment and location, the order's channel, team and salesperson, margin and returns.
+
+    Read-only SQL model in the style of ``sale.report``; other modules add columns through
+    ``_select_additional_fields`` / ``_from_additional`` (same contract as ``sale.report``).
+    """
+
+    _name = "sales.analysis.report"
+    _description = "Sales Analysis"
+    _auto = False
+    _rec_name = "date"
+    _order = "date desc"
+
+    date = fields.Datetime("Order Date", readonly=True)
+    order_id = fields.Many2one("sale.order", readonly=True)
+    order_count = fields.Integer("Orders", readonly=True, aggregator="count_distinct")
+    line_count = fields.Integer("Lines", readonly=True)
+    product_id = fields.Many2one("product.product", readonly=True)
+    product_tmpl_id = fields.Many2one("product.template", "Product Template", readonly=True)
+    categ_id = fields.Many2one("product.category", "Product Category", readonly=True)
+    partner_id = fields.Many2one("res.partner", "Customer", readonly=True)
+    customer_tier_id = fields.Many2one("sales.customer.tier", readonly=True)
+    rfm_segment = fields.Selection(
+        lambda self: self.env["res.partner"]._fields["rfm_segment"].selection, "RFM Segment", readonly=True
+    )
+    country_id = fields.Many2one("res.country", readonly=True)
+    state_id = fields.Many2one("res.country.state", readonly=True)
+    city = fields.Char(readonly=True)
+    channel_id = fields.Many2one("sales.channel", readonly=True)
+    team_id = fields.Many2one("crm.team", "Sales Team", readonly=True)
+    user_id = fields.Many2one("res.users", "Salesperson", readonly=True)
+    company_id = fields.Many2one("res.company", readonly=True)
+    currency_id = fields.Many2one("res.currency", readonly=True)
+    product_uom_qty = fields.Float("Quantity", readonly=True)
+    price_subtotal = fields.Monetary("Untaxed Revenue", readonly=True)
+    cost = fields.Monetary(readonly=True, help="Quantity x the product's current cost.")
+    margin = fields.Monetary(readonly=True)
+    returned_qty = fields.Float("Returned Quantity", readonly=True)
+    returned_value = fields.Monetary(readonly=True)
+    net_revenue = fields.Monetary(readonly=True, help="Untaxed revenue - returned value.")
+
+    def _currency_expr(self, amount):
+        """``amount`` of an order line converted to the current company's currency."""
+        return SQL(
+            "%s / CASE COALESCE(s.currency_rate, 0) WHEN 0 THEN 1.0 ELSE s.currency_rate END"
+            " * CASE COALESCE(account_currency_table.rate, 0) WHEN 0 THEN 1.0 ELSE account_currency_table.rate END",
+            amount,
+        )
+
+    def _select_fields(self):
+        """{column: SQL}; extend through ``_select_additional_fields``."""
+        qty = SQL("l.product_uom_qty * u.factor / u2.factor")
+        subtotal = self._currency_expr(SQL("l.price_subtotal"))
+        cost = SQL(
+            "%s * COALESCE((p.standard_price ->> s.company_id::text)::numeric, 0)"
+            " * CASE COALESCE(account_currency_table.rate, 0) WHEN 0 THEN 1.0 ELSE account_currency_table.rate END",
+            qty,
+        )
+        returned_value = SQL(
+            "COALESCE(r.qty, 0) * %s",
+            self._currency_expr(SQL("l.price_subtotal / NULLIF(l.product_uom_qty, 0)")),
+        )
+        result = {
+            "id": SQL("l.id"),
+            "date": SQL("s.date_order"),
+            "order_id": SQL("s.id"),
+            "order_count": SQL("s.id"),
+            "line_count": SQL("1"),
+            "product_id": SQL("l.product_id"),
+            "product_tmpl_id": SQL("p.product_tmpl_id"),
+            "categ_id": SQL("t.categ_id"),
+            "partner_id": SQL("cp.id"),
+            "customer_tier_id": SQL("(cp.customer_tier_id ->> s.company_id::text)::int"),
+            "rfm_segment": SQL("cp.rfm_segment ->> s.company_id::text"),
+            "country_id": SQL("partner.country_id"),
+            "state_id": SQL("partner.state_id"),
+            "city": SQL("partner.city"),
+            "channel_id": SQL("s.channel_id"),
+            "team_id": SQL("s.team_id"),
+            "user_id": SQL("s.user_id"),
+            "company_id": SQL("s.company_id"),
+            "currency_id": SQL("%s", self.env.company.currency_id.id),
+            "product_uom_qty": qty,
+            "price_subtotal": subtotal,
+            "cost": cost,
+            "margin": SQL("%s - %s", subtotal, cost),
+            "returned_qty": SQL("COALESCE(r.qty, 0)"),
+            "returned_value": returned_value,
+            "net_revenue": SQL("%s - %s", subtotal, returned_value),
+        }
+        result.update(self._select_additional_fields())
+        return result
+
+    def _select_additional_fields(self):
+        """Hook: {column: SQL} added to the select (declare the matching fields)."""
+        return {}
+
+    def _from_sql(self):
+        currency_table = self.env["res.currency"]._get_simple_currency_table(self.env.companies)
+        return SQL(
+            """
+            sale_order_line l
+            JOIN sale_order s ON s.id = l.order_id
+            JOIN res_partner partner ON partner.id = s.partner_id
+            JOIN res_partner cp ON cp.id = partner.commercial_partner_id
+            JOIN product_product p ON p.id = l.product_id
+            JOIN product_template t ON t.id = p.product_tmpl_id
+            LEFT JOIN uom_uom u ON u.id = l.product_uom_id
+            LEFT JOIN uom_uom u2 ON u2.id = t.uom_id
+            LEFT JOIN (
+                SELECT m.sale_line_id, SUM(m.quantity) AS qty
+                  FROM stock_move m
+                 WHERE m.state = 'done' AND m.origin_returned_move_id IS NOT NULL AND m.sale_line_id IS NOT NULL
+                 GROUP BY m.sale_line_id
+            ) r ON r.sale_line_id = l.id
+            JOIN %s ON account_currency_table.company_id = s.company_id
+            %s
+            """,
+            currency_table,
+            self._from_additional(),
+        )
+
+    def _from_additional(self):
+        """Hook: extra joins."""
+        return SQL()
+
+    def _where_sql(self):
+        return SQL("s.state = 'sale' AND l.display_type IS NULL")
+
+    @property
+    def _table_query(self):
+        return SQL(
+            "SELECT %s FROM %s WHERE %s",
+            SQL(", ").join(SQL("%s AS %s", expr, SQL.identifier(name)) for name, expr in self._select_fields().items()),
+            self._from_sql(),
+            self._where_sql(),
+        )
+
+    @api.readonly
+    def action_open_order(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "sale.order",
+            "res_id": self.order_id.id,
+            "views": [[False, "form"]],
+        }

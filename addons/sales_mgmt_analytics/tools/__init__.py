@@ -1,0 +1,1 @@
+from . import basket, kpi, xlsx_export

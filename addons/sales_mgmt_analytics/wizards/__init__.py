@@ -1,0 +1,1 @@
+from . import sales_basket_wizard, sales_kpi_wizard

@@ -1,0 +1,25 @@
+from dateutil.relativedelta import relativedelta
+
+from odoo import fields, models
+
+
+class SalesBasketWizard(models.TransientModel):
+    _name = "sales.basket.wizard"
+    _description = "Basket Analysis"
+
+    date_from = fields.Date(
+        required=True, default=lambda self: fields.Date.context_today(self) - relativedelta(years=1)
+    )
+    date_to = fields.Date(required=True, default=fields.Date.context_today)
+    min_support = fields.Float(
+        "Minimum Support", default=0.001, digits=(16, 4), help="Share of orders a pair must appear in (0.001 = 0.1%)."
+    )
+    categ_id = fields.Many2one("product.category", "Category", help="Only products of this category and below.")
+
+    def action_compute(self):
+        self.ensure_one()
+        self.env["sales.basket.pair"]._recompute(
+            self.date_from, self.date_to, self.min_support, self.env.company, self.categ_id
+        )
+        action = self.env["ir.actions.actions"]._for_xml_id("sales_mgmt_analytics.sales_basket_pair_action")
+        return action
