@@ -13,7 +13,11 @@
         "security/ir.model.access.csv",
         "security/sales_mgmt_analytics_security.xml",
         "data/sales_mgmt_analytics_data.xml",
+        "data/spreadsheet_dashboard_data.xml",
         "views/sales_analysis_report_views.xml",
         "views/sales_mgmt_analytics_menus.xml",
     ],
+    "assets": {
+        "web.assets_tests": ["sales_mgmt_analytics/static/tests/tours/*.js"],
+    },
 }
