@@ -230,3 +230,35 @@ class TestExternalApi(HttpCase):
         self.assertEqual([t["id"] for t in res.json()], own.ids)
         res = self._json2(self.salesman, "sales.target", "write", {"ids": own.ids, "vals": {"target_won": 1}})
         self.assertEqual(res.status_code, 403, res.text)
+
+    def test_xmlrpc_analytics_kpis_and_analysis(self):
+        """An integrator reads KPIs and grouped analysis figures over XML-RPC and JSON-2."""
+        db, pw = get_db_name(), "rpc_salesman_pw1"
+        product = self.env["product.product"].create({"name": "RPC analytics", "type": "consu", "taxes_id": []})
+        order = self.env["sale.order"].create(
+            {
+                "partner_id": self.partner.id,
+                "user_id": self.salesman.id,
+                "order_line": [(0, 0, {"product_id": product.id, "price_unit": 80, "product_uom_qty": 2})],
+            }
+        )
+        order.with_context(sales_mgmt_skip_checks=True).action_confirm()
+        today = order.date_order.date().isoformat()
+        uid = self._xmlrpc_uid("rpc_salesman", pw)
+        kpis = self.xmlrpc_object.execute_kw(db, uid, pw, "sales.kpi", "get_kpis", [today, today, "user"])
+        self.assertEqual([(k["name"], k["orders"], k["revenue"]) for k in kpis], [(self.salesman.name, 1, 160.0)])
+        groups = self.xmlrpc_object.execute_kw(
+            db,
+            uid,
+            pw,
+            "sales.analysis.report",
+            "read_group",
+            [[["product_id", "=", product.id]], ["price_subtotal:sum"], ["user_id"]],
+        )
+        self.assertEqual(groups[0]["price_subtotal"], 160.0)
+        with self.assertRaises(xmlrpc.client.Fault) as fault:
+            self.xmlrpc_object.execute_kw(db, uid, pw, "sales.kpi", "get_kpis", [today, "bad", "none"])
+        self.assertIn("YYYY-MM-DD", fault.exception.faultString)
+        res = self._json2(self.manager, "sales.kpi", "get_kpis", {"date_from": today, "date_to": today})
+        self.assertEqual(res.status_code, 200, res.text)
+        self.assertEqual(res.json()[0]["orders"], 1)

@@ -47,7 +47,8 @@ class SalesKpi(models.AbstractModel):
         names = self._group_names(group_by, [k for k in rows if k is not None])
         result = []
         for key, row in rows.items():
-            values = row.kpis()
+            # False, not None, for a ratio without denominator: XML-RPC cannot marshal None.
+            values = {name: False if value is None else value for name, value in row.kpis().items()}
             values.update(key=key or False, name=names.get(key) or self.env._("Undefined"))
             result.append(values)
         return result

@@ -213,7 +213,7 @@ class SalesReportSubscription(models.Model):
         )
 
     def _format_cell(self, value, key):
-        if value is None:
+        if value is None or value is False:
             return "-"
         if isinstance(value, int | float):
             digits = 0 if key in FIGURES and key != "revenue" else 2
