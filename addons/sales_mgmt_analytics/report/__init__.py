@@ -1,1 +1,1 @@
-from . import sales_analysis_report
+from . import sales_analysis_report, sales_cohort_report

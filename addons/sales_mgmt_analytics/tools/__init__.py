@@ -1,1 +1,1 @@
-from . import basket, kpi, xlsx_export
+from . import basket, kpi, trend, xlsx_export

@@ -1,1 +1,1 @@
-from . import sales_basket_wizard, sales_kpi_wizard
+from . import sales_basket_wizard, sales_kpi_wizard, sales_trend_wizard

@@ -1,0 +1,96 @@
+from odoo import fields, models
+from odoo.tools import SQL
+
+
+class SalesCohortReport(models.Model):
+    """Monthly cohort retention: customers by month of first order x months since.
+
+    One row per (company, cohort month, months since first order) with the customers who
+    ordered in that month and the cohort's size; retention = customers / cohort size.
+    """
+
+    _name = "sales.cohort.report"
+    _description = "Customer Cohort Retention"
+    _auto = False
+    _order = "cohort_month desc, months_since"
+
+    company_id = fields.Many2one("res.company", readonly=True)
+    cohort_month = fields.Date("Cohort (first order)", readonly=True)
+    months_since = fields.Integer("Months Since First Order", readonly=True, aggregator=False)
+    customers = fields.Integer("Active Customers", readonly=True)
+    cohort_size = fields.Integer(readonly=True, aggregator="max")
+    retention = fields.Float("Retention %", readonly=True, aggregator="max", digits=(16, 1))
+
+    @property
+    def _table_query(self):
+        return SQL(
+            """
+            WITH orders AS (
+                SELECT so.company_id, p.commercial_partner_id AS customer,
+                       date_trunc('month', so.date_order)::date AS month
+                  FROM sale_order so JOIN res_partner p ON p.id = so.partner_id
+                 WHERE so.state = 'sale'
+                 GROUP BY 1, 2, 3
+            ), firsts AS (
+                SELECT company_id, customer, MIN(month) AS cohort FROM orders GROUP BY 1, 2
+            ), sizes AS (
+                SELECT company_id, cohort, COUNT(*) AS size FROM firsts GROUP BY 1, 2
+            ), cells AS (
+                SELECT o.company_id, f.cohort,
+                       ((EXTRACT(YEAR FROM o.month) - EXTRACT(YEAR FROM f.cohort)) * 12
+                        + EXTRACT(MONTH FROM o.month) - EXTRACT(MONTH FROM f.cohort))::int AS months_since,
+                       COUNT(*) AS customers
+                  FROM orders o JOIN firsts f ON f.company_id = o.company_id AND f.customer = o.customer
+                 GROUP BY 1, 2, 3
+            )
+            SELECT ROW_NUMBER() OVER (ORDER BY c.company_id, c.cohort, c.months_since) AS id,
+                   c.company_id, c.cohort AS cohort_month, c.months_since, c.customers,
+                   s.size AS cohort_size, ROUND(100.0 * c.customers / s.size, 1) AS retention
+              FROM cells c JOIN sizes s ON s.company_id = c.company_id AND s.cohort = c.cohort
+            """
+        )
+
+
+class SalesPurchaseCycleReport(models.Model):
+    """Days between a customer's consecutive confirmed orders, bucketed."""
+
+    _name = "sales.purchase.cycle.report"
+    _description = "Purchase Cycle Distribution"
+    _auto = False
+    _order = "date desc"
+
+    company_id = fields.Many2one("res.company", readonly=True)
+    partner_id = fields.Many2one("res.partner", "Customer", readonly=True)
+    date = fields.Datetime("Order Date", readonly=True)
+    days = fields.Float("Days Since Previous Order", readonly=True, aggregator="avg", digits=(16, 1))
+    bucket = fields.Selection(
+        [
+            ("a_week", "Within a week"),
+            ("b_month", "8-30 days"),
+            ("c_quarter", "31-90 days"),
+            ("d_half", "91-180 days"),
+            ("e_year", "181-365 days"),
+            ("f_more", "Over a year"),
+        ],
+        readonly=True,
+    )
+
+    @property
+    def _table_query(self):
+        return SQL(
+            """
+            SELECT x.id, x.company_id, x.partner_id, x.date, x.days,
+                   CASE WHEN x.days <= 7 THEN 'a_week' WHEN x.days <= 30 THEN 'b_month'
+                        WHEN x.days <= 90 THEN 'c_quarter' WHEN x.days <= 180 THEN 'd_half'
+                        WHEN x.days <= 365 THEN 'e_year' ELSE 'f_more' END AS bucket
+              FROM (
+                SELECT so.id, so.company_id, p.commercial_partner_id AS partner_id, so.date_order AS date,
+                       EXTRACT(EPOCH FROM so.date_order - LAG(so.date_order) OVER (
+                           PARTITION BY so.company_id, p.commercial_partner_id ORDER BY so.date_order, so.id
+                       )) / 86400.0 AS days
+                  FROM sale_order so JOIN res_partner p ON p.id = so.partner_id
+                 WHERE so.state = 'sale'
+              ) x
+             WHERE x.days IS NOT NULL
+            """
+        )

@@ -1,0 +1,78 @@
+from dateutil.relativedelta import relativedelta
+
+from odoo import Command, api, fields, models
+from odoo.exceptions import ValidationError
+
+from ..tools import trend
+
+
+class SalesTrendWizard(models.TransientModel):
+    _name = "sales.trend.wizard"
+    _description = "Sales Trends"
+
+    months = fields.Integer("History (months)", default=24, required=True)
+    forecast_months = fields.Integer("Forecast (months)", default=3, required=True)
+    window = fields.Integer("Moving Average Window", default=3, required=True)
+    categ_ids = fields.Many2many("product.category", string="Categories", help="Empty: every category.")
+    line_ids = fields.One2many("sales.trend.line", "wizard_id", readonly=True)
+
+    @api.constrains("months", "forecast_months", "window")
+    def _check_sizes(self):
+        for wizard in self:
+            if not (1 <= wizard.months <= 120 and 0 <= wizard.forecast_months <= 24 and 1 <= wizard.window <= 24):
+                raise ValidationError(self.env._("History 1-120 months, forecast 0-24 months, window 1-24 months."))
+
+    def action_compute(self):
+        self.ensure_one()
+        first = fields.Date.context_today(self).replace(day=1) - relativedelta(months=self.months - 1)
+        months = [first + relativedelta(months=i) for i in range(self.months)]
+        domain = [("date", ">=", first)]
+        if self.categ_ids:
+            domain.append(("categ_id", "child_of", self.categ_ids.ids))
+        series = {}
+        for categ, month, revenue in self.env["sales.analysis.report"]._read_group(
+            domain, ["categ_id", "date:month"], ["price_subtotal:sum"]
+        ):
+            series.setdefault(categ, {})[month.date().replace(day=1)] = revenue
+        lines = []
+        for categ, by_month in series.items():
+            values = [by_month.get(m, 0.0) for m in months]
+            averages = trend.moving_average(values, self.window)
+            for month, value, average in zip(months, values, averages, strict=True):
+                lines.append(
+                    Command.create({"categ_id": categ.id, "month": month, "revenue": value, "moving_average": average})
+                )
+            for i, value in enumerate(trend.seasonal_forecast(values, self.forecast_months)):
+                lines.append(
+                    Command.create(
+                        {
+                            "categ_id": categ.id,
+                            "month": months[-1] + relativedelta(months=i + 1),
+                            "forecast": value,
+                            "is_forecast": True,
+                        }
+                    )
+                )
+        self.line_ids = [Command.clear(), *lines]
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Trends"),
+            "res_model": "sales.trend.line",
+            "view_mode": "graph,list",
+            "domain": [("wizard_id", "=", self.id)],
+            "context": {"graph_groupbys": ["month:month", "categ_id"]},
+        }
+
+
+class SalesTrendLine(models.TransientModel):
+    _name = "sales.trend.line"
+    _description = "Sales Trend Line"
+    _order = "categ_id, month"
+
+    wizard_id = fields.Many2one("sales.trend.wizard", required=True, ondelete="cascade")
+    categ_id = fields.Many2one("product.category", "Category")
+    month = fields.Date()
+    revenue = fields.Float(digits=(16, 2))
+    moving_average = fields.Float(digits=(16, 2))
+    forecast = fields.Float(digits=(16, 2))
+    is_forecast = fields.Boolean("Forecast Period")
