@@ -106,10 +106,10 @@ class SalesAnalysisReport(models.Model):
             """
             sale_order_line l
             JOIN sale_order s ON s.id = l.order_id
-            JOIN res_partner partner ON partner.id = s.partner_id
-            JOIN res_partner cp ON cp.id = partner.commercial_partner_id
-            JOIN product_product p ON p.id = l.product_id
-            JOIN product_template t ON t.id = p.product_tmpl_id
+            LEFT JOIN res_partner partner ON partner.id = s.partner_id
+            LEFT JOIN res_partner cp ON cp.id = partner.commercial_partner_id
+            LEFT JOIN product_product p ON p.id = l.product_id
+            LEFT JOIN product_template t ON t.id = p.product_tmpl_id
             LEFT JOIN uom_uom u ON u.id = l.product_uom_id
             LEFT JOIN uom_uom u2 ON u2.id = t.uom_id
             LEFT JOIN (
@@ -130,7 +130,8 @@ class SalesAnalysisReport(models.Model):
         return SQL()
 
     def _where_sql(self):
-        return SQL("s.state = 'sale' AND l.display_type IS NULL")
+        # Outer joins above on unique keys: PostgreSQL drops those a query does not use.
+        return SQL("s.state = 'sale' AND l.display_type IS NULL AND l.product_id IS NOT NULL")
 
     @property
     def _table_query(self):
