@@ -94,7 +94,7 @@ class TestSalesAnalysis(AnalyticsCommon):
         first = lines[0]
         self.assertEqual(first[0].isoformat(), "2026-11-12T00:00:00")
         self.assertEqual(first[2], "Customer X")
-        self.assertIsInstance(first[9], int | float)
+        self.assertIsInstance(first[7], int | float)
         monthly = list(book["By Month"].iter_rows(min_row=2, values_only=True))
         self.assertEqual(monthly[0][1:3], (3, 450))
         self.assertEqual(len(book["Summary"]._charts), 2, "the KPI pie and the monthly line")
