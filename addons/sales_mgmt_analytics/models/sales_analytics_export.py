@@ -14,11 +14,9 @@ RAW_COLUMNS = (
     ("partner_id", "Customer", "text"),
     ("product_id", "Product", "text"),
     ("channel_id", "Channel", "text"),
-    ("user_id", "Salesperson", "text"),
     ("product_uom_qty", "Quantity", "float"),
     ("price_subtotal", "Untaxed Revenue", "money"),
     ("margin", "Margin", "money"),
-    ("net_revenue", "Net Revenue", "money"),
 )
 KPI_COLUMNS = (
     ("name", "Group", "text"),
@@ -141,6 +139,9 @@ class SalesAnalyticsExport(models.AbstractModel):
             if Report._fields[f].type == "many2one"
         }
         self.env.flush_all()
+        # A server-side cursor is planned for its first rows by default (nested loops in date
+        # order); every row is read here, so plan for the whole result.
+        self.env.cr.execute("SET LOCAL cursor_tuple_fraction = 1.0")
         cursor = self.env.cr._cnx.cursor(name="sm_xlsx_export")  # server-side: rows arrive in batches
         try:
             cursor.itersize = FETCH_SIZE

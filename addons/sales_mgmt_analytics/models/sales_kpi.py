@@ -98,13 +98,18 @@ class SalesKpi(models.AbstractModel):
                   FROM sale_order so JOIN res_partner p ON p.id = so.partner_id
                  WHERE so.state = 'sale' AND so.date_order >= %(start)s AND so.date_order < %(end)s
                    AND so.company_id IN %(companies)s AND %(visible)s
+            ), firsts AS (
+                -- First confirmed order of the period's customers, all salespeople included.
+                SELECT so.company_id, p.commercial_partner_id AS customer, MIN(so.date_order) AS first_date
+                  FROM sale_order so JOIN res_partner p ON p.id = so.partner_id
+                 WHERE so.state = 'sale' AND so.company_id IN %(companies)s
+                   AND p.commercial_partner_id IN (SELECT customer FROM period)
+                 GROUP BY 1, 2
             ), per_customer AS (
-                SELECT %(key)s AS key, so.customer, COUNT(*) AS n,
-                       BOOL_OR(EXISTS (SELECT 1 FROM sale_order o JOIN res_partner op ON op.id = o.partner_id
-                                        WHERE o.state = 'sale' AND o.company_id = so.company_id
-                                          AND op.commercial_partner_id = so.customer
-                                          AND o.date_order < %(start)s)) AS is_returning
-                  FROM period so GROUP BY 1, 2
+                SELECT %(key)s AS key, so.customer, COUNT(*) AS n, BOOL_OR(f.first_date < %(start)s) AS is_returning
+                  FROM period so
+                  JOIN firsts f ON f.company_id = so.company_id AND f.customer = so.customer
+                 GROUP BY 1, 2
             )
             SELECT o.key, o.orders, o.revenue, o.quote_cycle_days_sum,
                    c.customers, c.customers_new, c.customers_returning, c.customers_repeat
