@@ -1,1 +1,10 @@
-from . import customer_segmentation, customer_tier, sale_order, sales_channel
+from . import (
+    customer_segmentation,
+    customer_tier,
+    sale_order,
+    sale_order_line,
+    sales_channel,
+    sales_channel_identity,
+    sales_channel_import,
+    sales_channel_product_map,
+)

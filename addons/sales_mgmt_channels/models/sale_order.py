@@ -14,6 +14,10 @@ class SaleOrder(models.Model):
         help="The order's identifier in its channel: an order is imported once per channel.",
     )
 
+    sm_channel_updated_at = fields.Datetime(
+        "Updated in Channel", copy=False, readonly=True, help="Channel time of the imported version."
+    )
+
     _channel_order_ref_uniq = models.Constraint(
         "unique(channel_id, channel_order_ref)", "This channel order has already been imported."
     )

@@ -1,4 +1,9 @@
-from odoo import fields, models
+from psycopg2 import IntegrityError
+
+from odoo import Command, fields, models
+from odoo.exceptions import AccessError, UserError, ValidationError
+
+from ..tools import normalise
 
 CREDENTIAL_GROUPS = "sales_mgmt_channels.group_channel_admin"
 
@@ -45,3 +50,280 @@ class SalesChannel(models.Model):
     _name_company_uniq = models.Constraint(
         "unique(name, company_id)", "A channel with this name already exists in this company."
     )
+
+    # ------------------------------------------------------------------
+    # Import pipeline shared by every adapter: store raw → normalise → match → upsert
+    # ------------------------------------------------------------------
+
+    shipping_product_id = fields.Many2one(
+        "product.product",
+        domain=[("type", "=", "service")],
+        help="Service product of the delivery line for the channel's shipping amounts.",
+    )
+    identity_ids = fields.One2many("sales.channel.identity", "channel_id", string="Customer Identities")
+    product_map_ids = fields.One2many("sales.channel.product.map", "channel_id", string="Product Mappings")
+
+    def import_orders(self, payloads):
+        """Import normalised orders (a list of objects or JSON strings; see the README).
+
+        Every payload is stored first as an import record, then processed on its own: a bad
+        one fails with its error, the others go on. Returns the run's counts. Needs the
+        "Import Orders" right; callable over XML-RPC and JSON-2.
+        """
+        self.ensure_one()
+        if not self.env.user.has_group("sales_mgmt_channels.group_channel_import"):
+            raise AccessError(self.env._("Importing channel orders needs the Import Orders right."))
+        if not isinstance(payloads, list):
+            raise UserError(self.env._("import_orders takes a list of orders."))
+        channel = self.sudo()
+        run, records = channel._store_payloads(payloads, "api")
+        return channel._process_records(records, run=run)
+
+    def _process_records(self, records, run=None, trigger="retry"):
+        self.ensure_one()
+        channel = self.sudo()
+        run = run or channel.env["sales.channel.import.run"].create({"channel_id": channel.id, "trigger": trigger})
+        counts = {"received": len(records), "done": 0, "skipped": 0, "failed": 0}
+        for record in records.sudo():
+            record.run_id = run
+            try:
+                with channel.env.cr.savepoint():
+                    state, order, message = channel._import_record(record)
+            except (UserError, ValidationError, normalise.PayloadError) as error:
+                state, order, message = "failed", None, str(error)
+            except IntegrityError as error:
+                # Another transaction imported the same order or identity at the same time.
+                state, order, message = "failed", None, self.env._("Imported concurrently, retry: %s", error.pgerror)
+            record.write(
+                {
+                    "state": state,
+                    "order_id": order.id if order else record.order_id.id,
+                    "error": message if state == "failed" else False,
+                    "attempts": record.attempts + 1,
+                }
+            )
+            counts[state] += 1
+        run.write(
+            {
+                "date_end": fields.Datetime.now(),
+                "received_count": counts["received"],
+                "done_count": counts["done"],
+                "skipped_count": counts["skipped"],
+                "failed_count": counts["failed"],
+            }
+        )
+        counts["run_id"] = run.id
+        return counts
+
+    def _import_record(self, record):
+        """(state, order, message) for one stored record; raises on bad input (rolled back)."""
+        data = normalise.parse_order(record.payload)
+        record.write({"external_ref": data.ref, "channel_updated_at": data.updated_at})
+        Order = self.env["sale.order"].with_company(self.company_id)
+        order = Order.search([("channel_id", "=", self.id), ("channel_order_ref", "=", data.ref)], limit=1)
+        if order:
+            if order.sm_channel_updated_at and data.updated_at <= order.sm_channel_updated_at:
+                return "skipped", order, self.env._("Not newer than the imported version.")
+            self._update_order(order, data)
+            return "done", order, False
+        order = Order.create(self._prepare_order(data))
+        self._check_total(order, data)
+        self._apply_status(order, data)
+        return "done", order, False
+
+    def _prepare_order(self, data):
+        currency = self.env["res.currency"].with_context(active_test=False).search([("name", "=", data.currency)])
+        if not currency or not currency.active:
+            raise UserError(self.env._("Unknown or inactive currency %s.", data.currency))
+        pricelist = self.pricelist_id
+        if not pricelist or pricelist.currency_id != currency:
+            pricelist = self.env["product.pricelist"].search(
+                [("currency_id", "=", currency.id), ("company_id", "in", [False, self.company_id.id])], limit=1
+            )
+        if not pricelist and currency != self.company_id.currency_id:
+            raise UserError(self.env._("No pricelist in %s for the channel's orders.", data.currency))
+        partner = self._match_customer(data)
+        shipping_partner = self._delivery_address(partner, data.shipping_address) if data.shipping_address else partner
+        vals = {
+            "partner_id": partner.id,
+            "partner_shipping_id": shipping_partner.id,
+            "company_id": self.company_id.id,
+            "channel_id": self.id,
+            "channel_order_ref": data.ref,
+            "sm_channel_updated_at": data.updated_at,
+            "note": data.note,
+            "order_line": self._prepare_lines(data),
+        }
+        # Unset channel settings leave Odoo's defaults (the partner's pricelist, the company's warehouse...).
+        for fname, value in (
+            ("pricelist_id", pricelist),
+            ("warehouse_id", self.warehouse_id),
+            ("team_id", self.team_id),
+            ("user_id", self.user_id),
+        ):
+            if value:
+                vals[fname] = value.id
+        return vals
+
+    def _prepare_lines(self, data):
+        lines = []
+        for line in data.lines:
+            product = self._map_product(line.sku)
+            gross = line.quantity * line.unit_price
+            discount = float(line.discount / gross * 100) if gross else 0.0
+            lines.append(
+                Command.create(
+                    {
+                        "product_id": product.id,
+                        "name": line.name or product.display_name,
+                        "product_uom_qty": float(line.quantity),
+                        "price_unit": float(line.unit_price),
+                        "discount": discount,
+                        "channel_line_ref": line.ref,
+                    }
+                )
+            )
+        if data.shipping:
+            if not self.shipping_product_id:
+                raise UserError(self.env._("The order has shipping costs: set the channel's shipping product."))
+            lines.append(
+                Command.create(
+                    {
+                        "product_id": self.shipping_product_id.id,
+                        "product_uom_qty": 1,
+                        "price_unit": float(data.shipping),
+                        "channel_line_ref": "shipping",
+                    }
+                )
+            )
+        return lines
+
+    def _map_product(self, sku):
+        mapping = self.env["sales.channel.product.map"].search(
+            [("channel_id", "=", self.id), ("sku", "=", sku)], limit=1
+        )
+        if mapping:
+            return mapping.product_id
+        Product = self.env["product.product"].with_company(self.company_id)
+        product = Product.search([("default_code", "=", sku)], limit=2) or Product.search(
+            [("barcode", "=", sku)], limit=2
+        )
+        if len(product) > 1:
+            raise UserError(self.env._("SKU %s matches several products: map it on the channel.", sku))
+        if not product:
+            raise UserError(self.env._("Unknown SKU %s: map it to a product on the channel, then retry.", sku))
+        return product
+
+    def _match_customer(self, data):
+        """Channel identity → normalised e-mail → E.164 phone → new customer; the identity is recorded."""
+        customer = data.customer
+        Partner = self.env["res.partner"].with_context(active_test=False)
+        Identity = self.env["sales.channel.identity"]
+        partner = Partner
+        if customer.ref:
+            partner = Identity.search([("channel_id", "=", self.id), ("buyer_ref", "=", customer.ref)]).partner_id
+        country = self._country(customer.address.country_code)
+        if not partner and customer.email:
+            partner = Partner.search([("email_normalized", "=", customer.email), ("type", "=", "contact")], limit=1)
+        if not partner and customer.phone:
+            sanitized = Partner._phone_format(number=customer.phone, country=country or self.company_id.country_id)
+            if sanitized:
+                partner = Partner.search([("phone_sanitized", "=", sanitized), ("type", "=", "contact")], limit=1)
+        if not partner:
+            partner = Partner.create(self._prepare_partner(customer, country))
+        partner = partner.commercial_partner_id if partner.type != "contact" else partner
+        if customer.ref and not Identity.search_count([("channel_id", "=", self.id), ("buyer_ref", "=", customer.ref)]):
+            Identity.create({"channel_id": self.id, "buyer_ref": customer.ref, "partner_id": partner.id})
+        return partner
+
+    def _prepare_partner(self, customer, country):
+        address = customer.address
+        return {
+            "name": customer.name,
+            "email": customer.email or False,
+            "phone": customer.phone or False,
+            "street": address.street or False,
+            "street2": address.street2 or False,
+            "city": address.city or False,
+            "zip": address.zip or False,
+            "country_id": country.id or False,
+            "state_id": self._state(country, address.state_code).id or False,
+            "customer_rank": 1,
+            "company_id": False,
+        }
+
+    def _delivery_address(self, partner, address):
+        """The customer's delivery contact for ``address``, created once."""
+        Partner = self.env["res.partner"]
+        country = self._country(address.country_code)
+        domain = [
+            ("parent_id", "=", partner.id),
+            ("type", "=", "delivery"),
+            ("street", "=ilike", address.street or False),
+            ("zip", "=", address.zip or False),
+            ("city", "=ilike", address.city or False),
+            ("name", "=ilike", address.name or False),
+        ]
+        existing = Partner.search(domain, limit=1)
+        if existing:
+            return existing
+        return Partner.create(
+            {
+                "parent_id": partner.id,
+                "type": "delivery",
+                "name": address.name or False,
+                "street": address.street or False,
+                "street2": address.street2 or False,
+                "city": address.city or False,
+                "zip": address.zip or False,
+                "phone": address.phone or False,
+                "country_id": country.id or False,
+                "state_id": self._state(country, address.state_code).id or False,
+            }
+        )
+
+    def _country(self, code):
+        if not code:
+            return self.env["res.country"]
+        return self.env["res.country"].search([("code", "=", code.upper())], limit=1)
+
+    def _state(self, country, code):
+        if not country or not code:
+            return self.env["res.country.state"]
+        return self.env["res.country.state"].search([("country_id", "=", country.id), ("code", "=", code)], limit=1)
+
+    def _check_total(self, order, data):
+        expected = float(data.total)
+        if order.currency_id.compare_amounts(order.amount_total, expected):
+            raise UserError(
+                self.env._(
+                    "Total %(channel)s in the channel, %(odoo)s in Odoo (difference %(diff)s): check taxes, "
+                    "discounts and the channel's tax setting.",
+                    channel=expected,
+                    odoo=order.amount_total,
+                    diff=round(order.amount_total - expected, 2),
+                )
+            )
+
+    def _apply_status(self, order, data):
+        if data.status == "paid" and order.state in ("draft", "sent"):
+            order.action_confirm()
+        elif data.status in ("cancelled", "refunded") and order.state != "cancel":
+            order._action_cancel()
+
+    def _update_order(self, order, data):
+        """A newer version of an imported order: lines while still a quotation, then the status."""
+        if order.state in ("draft", "sent"):
+            order.order_line.unlink()
+            order.write({"order_line": self._prepare_lines(data), "sm_channel_updated_at": data.updated_at})
+            self._check_total(order, data)
+        else:
+            order.sm_channel_updated_at = data.updated_at
+        self._apply_status(order, data)
+
+    def _store_payloads(self, payloads, trigger):
+        """Store received payloads as pending import records of a new run; returns (run, records)."""
+        self.ensure_one()
+        run = self.env["sales.channel.import.run"].create({"channel_id": self.id, "trigger": trigger})
+        Record = self.env["sales.channel.import.record"]
+        return run, Record.create([Record._prepare_values(self, p, run) for p in payloads])

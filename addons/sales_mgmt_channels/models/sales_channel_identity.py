@@ -1,0 +1,18 @@
+from odoo import fields, models
+
+
+class SalesChannelIdentity(models.Model):
+    """A buyer of a channel (its account id there) and the Odoo customer they are."""
+
+    _name = "sales.channel.identity"
+    _description = "Channel Customer Identity"
+    _order = "channel_id, buyer_ref"
+
+    channel_id = fields.Many2one("sales.channel", required=True, index=True, ondelete="cascade")
+    buyer_ref = fields.Char("Buyer ID", required=True, help="The customer's id in the channel.")
+    partner_id = fields.Many2one("res.partner", "Customer", required=True, index=True, ondelete="cascade")
+    company_id = fields.Many2one(related="channel_id.company_id", store=True)
+
+    _channel_buyer_uniq = models.Constraint(
+        "unique(channel_id, buyer_ref)", "This buyer of the channel is already linked to a customer."
+    )

@@ -1,0 +1,54 @@
+import base64
+import hashlib
+import hmac
+import json
+
+from odoo import Command
+from odoo.tests import HttpCase, tagged
+
+from .test_normalise_unit import order
+
+
+@tagged("post_install", "-at_install")
+class TestWebhook(HttpCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        for code in ("SKU-A", "SKU-B"):
+            cls.env["product.product"].create(
+                {"name": code, "type": "consu", "default_code": code, "taxes_id": [Command.clear()]}
+            )
+        shipping = cls.env["product.product"].create({"name": "Ship", "type": "service", "taxes_id": []})
+        cls.channel = cls.env["sales.channel"].create(
+            {"name": "Hook shop", "webhook_secret": "s3cret", "shipping_product_id": shipping.id}
+        )
+        cls.url = f"/sales_mgmt/channel/{cls.channel.id}/orders"
+
+    def _post(self, body, secret="s3cret"):
+        signature = base64.b64encode(hmac.new(secret.encode(), body, hashlib.sha256).digest()).decode()
+        headers = {"X-Sales-Mgmt-Signature": signature, "Content-Type": "application/json"}
+        return self.url_open(self.url, data=body, headers=headers, method="POST")
+
+    def _records(self):
+        return self.env["sales.channel.import.record"].search([("channel_id", "=", self.channel.id)])
+
+    def test_signed_delivery_imported_once(self):
+        body = json.dumps(order()).encode()
+        response = self._post(body)
+        self.assertEqual(response.status_code, 200, response.text)
+        self.assertEqual(response.json()["done"], 1)
+        self.assertEqual(self._post(body).json()["skipped"], 1, "a redelivery changes nothing")
+        self.assertEqual(self.env["sale.order"].search_count([("channel_id", "=", self.channel.id)]), 1)
+        self.assertEqual(len(self._records()), 2)
+
+    def test_wrong_signature_refused(self):
+        response = self._post(json.dumps(order()).encode(), secret="guess")
+        self.assertEqual(response.status_code, 401)
+        self.assertFalse(self._records())
+        response = self.url_open(self.url, data=b"{}", method="POST")
+        self.assertEqual(response.status_code, 401)
+
+    def test_invalid_json_is_kept_as_failed(self):
+        response = self._post(b'{"id": "9", truncated')
+        self.assertEqual(response.json()["failed"], 1)
+        self.assertIn("invalid JSON", self._records().error)
