@@ -236,18 +236,22 @@ class SalesChannel(models.Model):
             Identity.create({"channel_id": self.id, "buyer_ref": customer.ref, "partner_id": partner.id})
         return partner
 
-    def _prepare_partner(self, customer, country):
-        address = customer.address
+    def _address_values(self, address, country):
         return {
-            "name": customer.name,
-            "email": customer.email or False,
-            "phone": customer.phone or False,
             "street": address.street or False,
             "street2": address.street2 or False,
             "city": address.city or False,
             "zip": address.zip or False,
             "country_id": country.id or False,
             "state_id": self._state(country, address.state_code).id or False,
+        }
+
+    def _prepare_partner(self, customer, country):
+        return {
+            "name": customer.name,
+            "email": customer.email or False,
+            "phone": customer.phone or False,
+            **self._address_values(customer.address, country),
             "customer_rank": 1,
             "company_id": False,
         }
@@ -272,13 +276,8 @@ class SalesChannel(models.Model):
                 "parent_id": partner.id,
                 "type": "delivery",
                 "name": address.name or False,
-                "street": address.street or False,
-                "street2": address.street2 or False,
-                "city": address.city or False,
-                "zip": address.zip or False,
                 "phone": address.phone or False,
-                "country_id": country.id or False,
-                "state_id": self._state(country, address.state_code).id or False,
+                **self._address_values(address, country),
             }
         )
 
