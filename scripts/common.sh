@@ -14,7 +14,7 @@ BUILD_DIR="$ROOT/.build"
 ODOO_CONF="$BUILD_DIR/odoo.conf"
 ADDONS="sales_mgmt_core,sales_mgmt_channels,sales_mgmt_analytics"
 # Odoo modules every database starts from (the cached base template).
-BASE_MODULES="${SM_BASE_MODULES:-sale_management,sale_stock,crm,sale_crm,account,mail,spreadsheet_dashboard}"
+BASE_MODULES="${SM_BASE_MODULES:-sale_management,sale_stock,crm,sale_crm,account,mail,spreadsheet_dashboard,stock_delivery,queue_job}"
 
 log() { printf '\033[1m[sales-mgmt]\033[0m %s\n' "$*" >&2; }
 die() { log "error: $*"; exit 1; }

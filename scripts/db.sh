@@ -14,7 +14,7 @@ write_conf() {
     mkdir -p "$BUILD_DIR" "$DATA_DIR"
     cat > "$ODOO_CONF" <<CONF
 [options]
-addons_path = $ODOO_SRC/addons,$ROOT/addons
+addons_path = $ODOO_SRC/addons,$VENV/odoo-addons,$ROOT/addons
 data_dir = $DATA_DIR
 db_host = $PGHOST
 db_port = $PGPORT
@@ -25,6 +25,9 @@ http_interface = ${SM_HTTP_INTERFACE:-127.0.0.1}
 http_port = ${SM_HTTP_PORT:-8069}
 list_db = False
 without_demo = True
+
+[queue_job]
+channels = root:2,root.sales_channel:2
 CONF
 }
 

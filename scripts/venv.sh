@@ -3,7 +3,8 @@
 source "$(dirname "$0")/common.sh"
 
 stamp="$VENV/.sales-mgmt-stamp"
-want="$(cat "$ODOO_SRC/requirements.txt" "$ROOT/requirements.txt" "$ROOT/requirements-dev.txt" | sha1sum | cut -c1-16) $ODOO_SRC"
+want="$(cat "$ODOO_SRC/requirements.txt" "$ROOT/requirements.txt" "$ROOT/requirements-dev.txt" \
+    "$ROOT/requirements-odoo-addons.txt" | sha1sum | cut -c1-16) $ODOO_SRC"
 if [ -x "$VENV/bin/python" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$want" ]; then
     exit 0
 fi
@@ -24,5 +25,20 @@ log "creating $VENV"
 "$VENV/bin/pip" install -q -r "$ODOO_SRC/requirements.txt" lxml_html_clean \
     -r "$ROOT/requirements.txt" -r "$ROOT/requirements-dev.txt"
 "$VENV/bin/pip" install -q --no-deps -e "$ODOO_SRC" --config-settings editable_mode=compat
+# OCA addons (queue_job) are wheels whose `odoo` requirement cannot be met from PyPI: download
+# them without dependencies and unpack their odoo/addons/<name> folders onto the addons path.
+rm -rf "$VENV/odoo-addons" "$VENV/odoo-addon-wheels"
+"$VENV/bin/pip" download -q --no-deps -d "$VENV/odoo-addon-wheels" -r "$ROOT/requirements-odoo-addons.txt"
+"$VENV/bin/python" - "$VENV/odoo-addon-wheels" "$VENV/odoo-addons" <<'PY'
+import pathlib, sys, zipfile
+source, target = map(pathlib.Path, sys.argv[1:])
+for wheel in source.glob("*.whl"):
+    with zipfile.ZipFile(wheel) as archive:
+        for name in archive.namelist():
+            if name.startswith("odoo/addons/") and not name.endswith("/"):
+                path = target / name.removeprefix("odoo/addons/")
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_bytes(archive.read(name))
+PY
 echo "$want" > "$stamp"
 log "virtualenv ready"

@@ -7,12 +7,15 @@
     "license": "LGPL-3",
     "author": "Sales Management Team",
     "website": "https://example.com/sales-mgmt",
-    "depends": ["sales_mgmt_core"],
+    "depends": ["sales_mgmt_core", "stock_delivery", "queue_job"],
     "external_dependencies": {"python": ["requests", "phonenumbers"]},
     "data": [
         "security/sales_mgmt_channels_security.xml",
         "security/ir.model.access.csv",
         "views/sales_channel_views.xml",
         "views/sale_order_views.xml",
+        "views/stock_picking_views.xml",
+        "wizards/sales_channel_file_import_wizard_views.xml",
+        "data/sales_channel_data.xml",
     ],
 }

@@ -4,6 +4,8 @@ import hmac
 import json
 import logging
 
+from psycopg2 import OperationalError
+
 from odoo import SUPERUSER_ID, http
 from odoo.http import request
 
@@ -41,7 +43,15 @@ class ChannelWebhook(http.Controller):
         run, records = channel._store_payloads(self._split(body), "webhook")
         # What was received is kept even if processing fails below (the sender would resend anyway).
         request.env.cr.commit()  # pylint: disable=invalid-commit
-        result = channel._process_records(records, run=run)
+        try:
+            result = channel._process_records(records, run=run)
+        except OperationalError as error:
+            # A concurrent delivery of the same order or customer: the stored records are
+            # processed by a queue job instead (which retries), the sender is told "accepted".
+            _logger.info("Channel webhook %s: concurrent import (%s), queued", channel_id, error.pgcode)
+            request.env.cr.rollback()
+            channel._enqueue_records(records)
+            return request.make_json_response({"queued": len(records), "run_id": run.id}, status=202)
         return request.make_json_response(result, status=200)
 
     @staticmethod

@@ -4,7 +4,9 @@ from . import (
     sale_order,
     sale_order_line,
     sales_channel,
+    sales_channel_file_column,
     sales_channel_identity,
     sales_channel_import,
     sales_channel_product_map,
+    stock_picking,
 )

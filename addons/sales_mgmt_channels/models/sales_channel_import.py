@@ -12,7 +12,15 @@ class SalesChannelImportRun(models.Model):
     channel_id = fields.Many2one("sales.channel", required=True, index=True, ondelete="cascade")
     company_id = fields.Many2one(related="channel_id.company_id", store=True)
     trigger = fields.Selection(
-        [("api", "API"), ("webhook", "Webhook"), ("cron", "Scheduled"), ("manual", "Manual"), ("retry", "Retry")],
+        [
+            ("api", "API"),
+            ("webhook", "Webhook"),
+            ("cron", "Scheduled"),
+            ("manual", "Manual"),
+            ("retry", "Retry"),
+            ("job", "Queue Job"),
+            ("file", "File"),
+        ],
         required=True,
         default="api",
     )
@@ -23,6 +31,10 @@ class SalesChannelImportRun(models.Model):
     done_count = fields.Integer("Imported", readonly=True)
     skipped_count = fields.Integer("Skipped", readonly=True)
     failed_count = fields.Integer("Failed", readonly=True)
+    state = fields.Selection(
+        [("running", "Running"), ("done", "Done"), ("failed", "Failed")], default="running", readonly=True
+    )
+    error = fields.Text(readonly=True, help="Why the pull stopped (the channel's answer, without credentials).")
 
 
 class SalesChannelImportRecord(models.Model):
@@ -39,6 +51,18 @@ class SalesChannelImportRecord(models.Model):
     external_ref = fields.Char("Channel Order", index=True, readonly=True)
     channel_updated_at = fields.Datetime("Updated in Channel", readonly=True)
     payload = fields.Text(readonly=True, help="The order exactly as received (JSON).")
+    source_format = fields.Selection(
+        [
+            ("normalised", "Normalised JSON"),
+            ("shopify", "Shopify"),
+            ("woocommerce", "WooCommerce"),
+            ("taobao", "Taobao"),
+        ],
+        default="normalised",
+        required=True,
+        readonly=True,
+        help="Format of the payload: channel pulls store the marketplace's own order, normalised when processed.",
+    )
     payload_hash = fields.Char(readonly=True, index=True)
     state = fields.Selection(
         [("pending", "Pending"), ("done", "Imported"), ("skipped", "Skipped"), ("failed", "Failed")],
@@ -52,14 +76,18 @@ class SalesChannelImportRecord(models.Model):
     attempts = fields.Integer(readonly=True)
 
     @api.model
-    def _prepare_values(self, channel, payload, run):
+    def _prepare_values(self, channel, payload, run, source_format="normalised"):
         text = payload if isinstance(payload, str) else json.dumps(payload, ensure_ascii=False, default=str)
         try:
             data = json.loads(text)
         except ValueError:
             data = None  # stored as received; processing reports the JSON error
-        ref = str(data["id"])[:255] if isinstance(data, dict) and isinstance(data.get("id"), str | int) else ""
+        ref = ""
+        if isinstance(data, dict):
+            raw_ref = data.get({"shopify": "legacyResourceId", "taobao": "tid"}.get(source_format, "id"))
+            ref = str(raw_ref)[:255] if isinstance(raw_ref, str | int) else ""
         return {
+            "source_format": source_format,
             "channel_id": channel.id,
             "run_id": run.id,
             "external_ref": ref,

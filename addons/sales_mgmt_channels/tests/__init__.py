@@ -1,1 +1,9 @@
-from . import test_channel_import, test_channel_security, test_channel_tiers, test_normalise_unit, test_webhook
+from . import (
+    test_adapters_unit,
+    test_channel_import,
+    test_channel_pull,
+    test_channel_security,
+    test_channel_tiers,
+    test_normalise_unit,
+    test_webhook,
+)

@@ -67,10 +67,12 @@ class NormalisedOrder:
     lines: list
     shipping: Decimal
     total: Decimal
+    tax: Decimal = Decimal(0)  # tax amount of the order, informative when prices include tax
     note: str = ""
 
-    def computed_total(self):
-        return sum((line.quantity * line.unit_price - line.discount for line in self.lines), Decimal(0)) + self.shipping
+    def computed_total(self, prices_include_tax=False):
+        amount = sum((line.quantity * line.unit_price - line.discount for line in self.lines), Decimal(0))
+        return amount + self.shipping + (Decimal(0) if prices_include_tax else self.tax)
 
 
 def loads(payload):
@@ -177,8 +179,12 @@ def parse_address(data, errors, label):
     )
 
 
-def parse_order(payload):
-    """Validate ``payload`` (dict or JSON) into a NormalisedOrder; PayloadError lists every problem."""
+def parse_order(payload, prices_include_tax=False):
+    """Validate ``payload`` (dict or JSON) into a NormalisedOrder; PayloadError lists every problem.
+
+    The total must equal the lines less discounts plus shipping, plus ``tax`` when the
+    channel's prices exclude taxes.
+    """
     data = loads(payload)
     errors = []
     ref = clean_text(data.get("id"), errors, "id", required=True, limit=255)
@@ -236,6 +242,7 @@ def parse_order(payload):
             )
         )
     shipping = parse_decimal(data.get("shipping"), errors, "shipping", minimum=0, default=Decimal(0))
+    tax = parse_decimal(data.get("tax"), errors, "tax", minimum=0, default=Decimal(0))
     total = parse_decimal(data.get("total"), errors, "total", minimum=0)
     order = NormalisedOrder(
         ref=ref,
@@ -247,13 +254,15 @@ def parse_order(payload):
         lines=lines,
         shipping=shipping,
         total=total,
+        tax=tax,
         note=clean_text(data.get("note"), errors, "note", limit=10000),
     )
     if not errors:
-        computed = order.computed_total().quantize(CENT, ROUND_HALF_UP)
+        computed = order.computed_total(prices_include_tax).quantize(CENT, ROUND_HALF_UP)
         if computed != total.quantize(CENT, ROUND_HALF_UP):
+            taxes = "" if prices_include_tax else " and tax"
             errors.append(
-                f"total {total} does not match the lines, discounts and shipping ({computed}): "
+                f"total {total} does not match the lines, discounts, shipping{taxes} ({computed}): "
                 f"difference {total - computed}"
             )
     if errors:

@@ -47,10 +47,11 @@ def _normalise_header(text):
     return aliases.get(key, key)
 
 
-def read_sheet(content, filename):
-    """Return (header, raw rows) of the first sheet; raw rows are lists of cell values.
+def read_rows(content, filename, data_only=False):
+    """Non-empty rows (lists of cell values) of the first sheet of a CSV or XLSX file.
 
-    Formulas are kept as their text (starting with '=') so that they can be refused.
+    With ``data_only=False`` formulas are kept as their text (starting with '='), so that
+    they can be refused; ``True`` gives the values Excel last computed.
     """
     if not content:
         raise SheetError("The file is empty.")
@@ -59,7 +60,7 @@ def read_sheet(content, filename):
     name = (filename or "").lower()
     if name.endswith((".xlsx", ".xlsm")) or content[:2] == b"PK":
         try:
-            workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=False)
+            workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=data_only)
         except (zipfile.BadZipFile, KeyError, OSError, ValueError) as e:
             raise SheetError(f"This is not a readable XLSX file ({e}).") from e
         sheet = workbook.worksheets[0]
@@ -76,7 +77,15 @@ def read_sheet(content, filename):
             dialect = csv.excel
         csv.field_size_limit(MAX_FILE_BYTES)
         rows = list(csv.reader(io.StringIO(text), dialect))
-    rows = [r for r in rows if any(c not in (None, "") for c in r)]
+    return [r for r in rows if any(c not in (None, "") for c in r)]
+
+
+def read_sheet(content, filename):
+    """Return (header, raw rows) of the first sheet; raw rows are lists of cell values.
+
+    Formulas are kept as their text (starting with '=') so that they can be refused.
+    """
+    rows = read_rows(content, filename)
     if not rows:
         raise SheetError("The file is empty.")
     header = [_normalise_header(h) for h in rows[0]]

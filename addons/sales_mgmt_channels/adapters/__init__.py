@@ -1,0 +1,25 @@
+from .base import Adapter, AdapterError, ChannelConfig, Fulfilment, NormalisedAdapter
+from .shopify import ShopifyAdapter
+from .taobao import TaobaoAdapter
+from .woocommerce import WooCommerceAdapter
+
+ADAPTERS = {adapter.code: adapter for adapter in (NormalisedAdapter, ShopifyAdapter, WooCommerceAdapter, TaobaoAdapter)}
+
+
+def get_adapter(channel_type):
+    """The adapter class of a channel type (website, file and generic JSON share the normalised one)."""
+    return ADAPTERS.get(channel_type, NormalisedAdapter)
+
+
+__all__ = [
+    "ADAPTERS",
+    "Adapter",
+    "AdapterError",
+    "ChannelConfig",
+    "Fulfilment",
+    "NormalisedAdapter",
+    "ShopifyAdapter",
+    "TaobaoAdapter",
+    "WooCommerceAdapter",
+    "get_adapter",
+]

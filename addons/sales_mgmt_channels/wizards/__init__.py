@@ -1,0 +1,1 @@
+from . import sales_channel_file_import_wizard
