@@ -2,11 +2,10 @@
 not together: the second must go to approval. Real, committed transactions on two
 connections, as two Odoo workers would run them."""
 
-import threading
+from two_transactions import run_second_while_first_open
 
 from odoo import SUPERUSER_ID, Command, api
 from odoo.modules.registry import Registry
-from odoo.service.model import retrying
 from odoo.tests import BaseCase, get_db_name, tagged
 
 
@@ -46,48 +45,13 @@ class TestCreditCheckConcurrency(BaseCase):
             env["res.partner"].browse(cls.partner_id).unlink()
 
     def test_second_concurrent_confirmation_goes_to_approval(self):
-        first_locked = threading.Event()
-        release_first = threading.Event()
-        errors = []
+        def confirm(order_id):
+            return lambda env: env["sale.order"].browse(order_id).action_confirm()
 
-        def confirm_first():
-            try:
-                with self.registry.cursor() as cr:
-                    env = api.Environment(cr, SUPERUSER_ID, {})
-                    env["sale.order"].browse(self.order_ids[0]).action_confirm()
-                    first_locked.set()
-                    release_first.wait(10)  # keep the lock while the second one starts
-            except Exception as e:  # reported by the main thread
-                errors.append(e)
-                first_locked.set()
-
-        attempts = []
-
-        def confirm_second():
-            try:
-                with self.registry.cursor() as cr:
-                    env = api.Environment(cr, SUPERUSER_ID, {})
-
-                    def confirm():
-                        attempts.append(1)
-                        env["sale.order"].browse(self.order_ids[1]).action_confirm()
-
-                    retrying(confirm, env)  # what Odoo does for every RPC / HTTP request
-            except Exception as e:
-                errors.append(e)
-
-        first = threading.Thread(target=confirm_first)
-        first.start()
-        self.assertTrue(first_locked.wait(30))
-        second = threading.Thread(target=confirm_second)
-        second.start()
-        second.join(0.5)  # the second is blocked on the customer's credit row
-        self.assertTrue(second.is_alive(), "the second confirmation did not wait for the first one")
-        release_first.set()
-        first.join(30)
-        second.join(30)
-        self.assertFalse(errors, errors)
-        self.assertGreaterEqual(len(attempts), 2, "the second confirmation should have been retried")
+        attempts = run_second_while_first_open(
+            self, self.registry, confirm(self.order_ids[0]), confirm(self.order_ids[1]), timeout=30
+        )
+        self.assertGreaterEqual(attempts, 2, "the second confirmation should have been retried")
         with self.registry.cursor() as cr:
             env = api.Environment(cr, SUPERUSER_ID, {})
             first_order, second_order = env["sale.order"].browse(self.order_ids)

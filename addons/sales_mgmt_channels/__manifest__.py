@@ -15,6 +15,7 @@
         "views/sales_channel_views.xml",
         "views/sale_order_views.xml",
         "views/stock_picking_views.xml",
+        "views/res_partner_views.xml",
         "wizards/sales_channel_file_import_wizard_views.xml",
         "data/sales_channel_data.xml",
     ],

@@ -1,6 +1,7 @@
 from . import (
     customer_segmentation,
     customer_tier,
+    res_partner,
     sale_order,
     sale_order_line,
     sales_channel,

@@ -18,6 +18,18 @@ class SaleOrder(models.Model):
         "Updated in Channel", copy=False, readonly=True, help="Channel time of the imported version."
     )
 
+    sm_channel_refunded = fields.Boolean(
+        "Refunded in Channel", copy=False, readonly=True, help="The return and credit note were created."
+    )
+
     _channel_order_ref_uniq = models.Constraint(
         "unique(channel_id, channel_order_ref)", "This channel order has already been imported."
     )
+
+    def _sm_notify_customer(self, template_xmlid, picking=None):
+        """Orders of a channel that notifies its buyers itself get no e-mail from Odoo."""
+        notified = self.filtered(lambda o: not o.channel_id or o.channel_id.notify_customers)
+        return super(SaleOrder, notified)._sm_notify_customer(template_xmlid, picking=picking)
+
+    def _sm_delivered_pickings(self):
+        return self.picking_ids.filtered(lambda p: p.state == "done" and p.picking_type_code == "outgoing")

@@ -5,7 +5,7 @@ from psycopg2 import IntegrityError
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tools import SQL
+from odoo.tools import SQL, split_every
 
 from odoo.addons.queue_job.job import identity_exact
 
@@ -16,6 +16,10 @@ from ..tools.http_client import ChannelHTTPError, HttpClient
 _logger = logging.getLogger(__name__)
 PULL_TYPES = ("shopify", "woocommerce", "taobao")
 JOB_CHANNEL = "root.sales_channel"
+BATCH_SIZE = 200
+#: Imported orders: no "created" chatter message (the import record tells where the order came
+#: from); later changes are tracked as usual.
+IMPORT_CONTEXT = {"mail_create_nolog": True, "mail_create_nosubscribe": True}
 
 CREDENTIAL_GROUPS = "sales_mgmt_channels.group_channel_admin"
 
@@ -80,6 +84,11 @@ class SalesChannel(models.Model):
         help="Send carrier and tracking number to Shopify / WooCommerce when a delivery is validated.",
     )
     can_pull = fields.Boolean(compute="_compute_can_pull")
+    notify_customers = fields.Boolean(
+        "E-mail Buyers",
+        help="Send Odoo's order confirmation and shipping e-mails to this channel's buyers. "
+        "Marketplaces and shops usually notify their buyers themselves.",
+    )
 
     _name_company_uniq = models.Constraint(
         "unique(name, company_id)", "A channel with this name already exists in this company."
@@ -124,35 +133,36 @@ class SalesChannel(models.Model):
         return channel._process_records(records, run=run)
 
     def _process_records(self, records, run=None, trigger="retry", close=True):
-        """Import stored records one by one, each in a savepoint; returns the counts.
+        """Import stored records; returns the counts.
 
-        Bad input fails the record with its error and the others go on. Serialization failures
-        (a concurrent import of the same order or customer) are not caught: the whole call is
+        Records go in chunks: new orders of a chunk are created and confirmed together (one
+        customer lookup, one product lookup, one create, one confirmation); updates, duplicates
+        within the chunk, and every record of a chunk whose batch failed go one by one, each in
+        a savepoint, so that bad input fails only its own record. Serialization failures (a
+        concurrent import of the same order or customer) are not caught: the whole call is
         retried by Odoo or queue_job.
         """
         self.ensure_one()
-        channel = self.sudo()
+        channel = self.sudo().with_context(**IMPORT_CONTEXT)
         run = run or channel.env["sales.channel.import.run"].create({"channel_id": channel.id, "trigger": trigger})
         counts = {"received": len(records), "done": 0, "skipped": 0, "failed": 0}
-        for record in records.sudo():
-            record.run_id = run
-            try:
-                with channel.env.cr.savepoint():
-                    state, order, message = channel._import_record(record)
-            except (UserError, ValidationError, normalise.PayloadError) as error:
-                state, order, message = "failed", None, str(error)
-            except IntegrityError as error:
-                # Another transaction imported the same order or identity at the same time.
-                state, order, message = "failed", None, self.env._("Imported concurrently, retry: %s", error.pgerror)
-            record.write(
-                {
+        records = records.sudo().with_env(channel.env)
+        for chunk in split_every(BATCH_SIZE, records.ids, records.browse):
+            results = channel._import_chunk(chunk)
+            for record in chunk:
+                state, order, message, data = results[record.id]
+                values = {
+                    "run_id": run.id,
                     "state": state,
-                    "order_id": order.id if order else record.order_id.id,
                     "error": message if state == "failed" else False,
                     "attempts": record.attempts + 1,
                 }
-            )
-            counts[state] += 1
+                if order:
+                    values["order_id"] = order.id
+                if data:
+                    values.update(external_ref=data.ref, channel_updated_at=data.updated_at)
+                record.write(values)
+                counts[state] += 1
         counts["run_id"] = run.id
         if not close:
             return counts
@@ -168,17 +178,72 @@ class SalesChannel(models.Model):
         )
         return counts
 
-    def _import_record(self, record):
-        """(state, order, message) for one stored record; raises on bad input (rolled back)."""
+    def _import_chunk(self, chunk):
+        """{record id: (state, order, message, parsed data)} for a chunk of stored records."""
+        results, parsed = {}, []
+        for record in chunk:
+            try:
+                parsed.append((record, self._parse_record(record)))
+            except normalise.PayloadError as error:
+                results[record.id] = ("failed", None, str(error), None)
+        Order = self.env["sale.order"].with_company(self.company_id)
+        existing = {
+            order.channel_order_ref: order
+            for order in Order.search(
+                [("channel_id", "=", self.id), ("channel_order_ref", "in", list({d.ref for _r, d in parsed}))]
+            )
+        }
+        new, one_by_one, refs = [], [], set()
+        for record, data in parsed:
+            order = existing.get(data.ref)
+            if order and order.sm_channel_updated_at and data.updated_at <= order.sm_channel_updated_at:
+                results[record.id] = ("skipped", order, self.env._("Not newer than the imported version."), data)
+            elif order or data.ref in refs:
+                one_by_one.append(record)
+            else:
+                refs.add(data.ref)
+                new.append((record, data))
+        if new:
+            try:
+                with self.env.cr.savepoint():
+                    results.update(self._create_orders(new))
+            except (UserError, ValidationError, IntegrityError) as error:
+                _logger.info(
+                    "Channel %s: batch of %s orders failed (%s), importing one by one", self.id, len(new), error
+                )
+                self.env.invalidate_all()
+                one_by_one = [record for record, _data in new] + one_by_one
+        for record in one_by_one:
+            results[record.id] = self._import_one(record)
+        return results
+
+    def _import_one(self, record):
+        """(state, order, message, data) for one record, in its own savepoint."""
+        data = None
+        try:
+            with self.env.cr.savepoint():
+                data = self._parse_record(record)
+                state, order, message = self._import_record(record, data)
+        except (UserError, ValidationError, normalise.PayloadError) as error:
+            state, order, message = "failed", None, str(error)
+        except IntegrityError as error:
+            # Another transaction imported the same order or identity at the same time.
+            state, order, message = "failed", None, self.env._("Imported concurrently, retry: %s", error.pgerror)
+        return state, order, message, data
+
+    def _parse_record(self, record):
+        """The record's payload, normalised by its channel's adapter when needed, validated."""
         raw = normalise.loads(record.payload)
         if record.source_format and record.source_format != "normalised":
             try:
                 raw = get_adapter(record.source_format)(ChannelConfig(), None).normalise(raw)
             except (AttributeError, TypeError, ValueError, KeyError) as error:
                 raise normalise.PayloadError([f"unreadable {record.source_format} order: {error}"]) from error
-        data = normalise.parse_order(raw, prices_include_tax=self.prices_include_tax)
-        record.write({"external_ref": data.ref, "channel_updated_at": data.updated_at})
-        self._lock_import_keys(data)
+        return normalise.parse_order(raw, prices_include_tax=self.prices_include_tax)
+
+    def _import_record(self, record, data):
+        """(state, order, message) for one parsed record; raises on bad input (rolled back)."""
+        self._lock_import_keys([data])
         Order = self.env["sale.order"].with_company(self.company_id)
         order = Order.search([("channel_id", "=", self.id), ("channel_order_ref", "=", data.ref)], limit=1)
         if order:
@@ -186,10 +251,45 @@ class SalesChannel(models.Model):
                 return "skipped", order, self.env._("Not newer than the imported version.")
             self._update_order(order, data)
             return "done", order, False
-        order = Order.create(self._prepare_order(data))
+        order = Order.create(self._prepare_order(data, self._match_customers([data])[0]))
         self._check_total(order, data)
         self._apply_status(order, data)
         return "done", order, False
+
+    def _create_orders(self, items):
+        """New orders of a chunk, created and confirmed together: {record id: result}.
+
+        Records whose SKU or total is wrong fail alone; anything else raising makes the caller
+        roll the batch back and import its records one by one.
+        """
+        results = {}
+        datas = [data for _record, data in items]
+        self._lock_import_keys(datas)
+        partners = self._match_customers(datas)
+        products = self._map_products({line.sku for data in datas for line in data.lines})
+        vals_list, kept = [], []
+        for (record, data), partner in zip(items, partners, strict=True):
+            try:
+                vals_list.append(self._prepare_order(data, partner, products))
+                kept.append((record, data))
+            except UserError as error:
+                results[record.id] = ("failed", None, str(error), data)
+        orders = self.env["sale.order"].with_company(self.company_id).create(vals_list)
+        wrong = orders.browse()
+        for (record, data), order in zip(kept, orders, strict=True):
+            try:
+                self._check_total(order, data)
+                results[record.id] = ("done", order, False, data)
+            except UserError as error:
+                results[record.id] = ("failed", None, str(error), data)
+                wrong |= order
+        wrong.unlink()
+        by_status = {}
+        for (_record, data), order in zip(kept, orders, strict=True):
+            if order not in wrong:
+                by_status.setdefault(data.status, []).append(order.id)
+        self._apply_status_many(by_status)
+        return results
 
     def _import_lock_keys(self, data):
         """What two concurrent imports must not create twice: the order, the buyer identity and
@@ -204,7 +304,7 @@ class SalesChannel(models.Model):
             keys.append(f"phone:{''.join(c for c in customer.phone if c.isdigit())}")
         return sorted(set(keys))
 
-    def _lock_import_keys(self, data):
+    def _lock_import_keys(self, datas):
         """Serialise imports that touch the same order or customer, across transactions and servers.
 
         Each key is a row of ``sales_channel_import_lock`` written with INSERT ... ON CONFLICT DO
@@ -213,7 +313,7 @@ class SalesChannel(models.Model):
         (RPC, HTTP) or queue_job, then sees the first one's order and customer. Keys are sorted, so
         two imports never wait for each other in a cycle.
         """
-        keys = self._import_lock_keys(data)
+        keys = sorted({key for data in datas for key in self._import_lock_keys(data)})
         self.env.cr.execute(
             SQL(
                 "INSERT INTO sales_channel_import_lock (key, locked_at) SELECT k, now() FROM unnest(%s::varchar[]) k "
@@ -232,18 +332,13 @@ class SalesChannel(models.Model):
         )
         return result
 
-    def _prepare_order(self, data):
-        currency = self.env["res.currency"].with_context(active_test=False).search([("name", "=", data.currency)])
-        if not currency or not currency.active:
-            raise UserError(self.env._("Unknown or inactive currency %s.", data.currency))
+    def _prepare_order(self, data, partner, products=None):
+        currency = self._currency(data.currency)
         pricelist = self.pricelist_id
         if not pricelist or pricelist.currency_id != currency:
-            pricelist = self.env["product.pricelist"].search(
-                [("currency_id", "=", currency.id), ("company_id", "in", [False, self.company_id.id])], limit=1
-            )
+            pricelist = self._pricelist(currency)
         if not pricelist and currency != self.company_id.currency_id:
             raise UserError(self.env._("No pricelist in %s for the channel's orders.", data.currency))
-        partner = self._match_customer(data)
         shipping_partner = self._delivery_address(partner, data.shipping_address) if data.shipping_address else partner
         vals = {
             "partner_id": partner.id,
@@ -253,7 +348,7 @@ class SalesChannel(models.Model):
             "channel_order_ref": data.ref,
             "sm_channel_updated_at": data.updated_at,
             "note": data.note,
-            "order_line": self._prepare_lines(data),
+            "order_line": self._prepare_lines(data, products),
         }
         # Unset channel settings leave Odoo's defaults (the partner's pricelist, the company's warehouse...).
         for fname, value in (
@@ -266,10 +361,24 @@ class SalesChannel(models.Model):
                 vals[fname] = value.id
         return vals
 
-    def _prepare_lines(self, data):
+    def _currency(self, code):
+        currency = self.env["res.currency"].search([("name", "=", code)])
+        if not currency:
+            raise UserError(self.env._("Unknown or inactive currency %s.", code))
+        return currency
+
+    def _pricelist(self, currency):
+        return self.env["product.pricelist"].search(
+            [("currency_id", "=", currency.id), ("company_id", "in", [False, self.company_id.id])], limit=1
+        )
+
+    def _prepare_lines(self, data, products=None):
+        products = products if products is not None else self._map_products({line.sku for line in data.lines})
         lines = []
         for line in data.lines:
-            product = self._map_product(line.sku)
+            product = products.get(line.sku)
+            if isinstance(product, str):
+                raise UserError(product)
             gross = line.quantity * line.unit_price
             discount = float(line.discount / gross * 100) if gross else 0.0
             lines.append(
@@ -278,7 +387,7 @@ class SalesChannel(models.Model):
                         "product_id": product.id,
                         "name": line.name or product.display_name,
                         "product_uom_qty": float(line.quantity),
-                        "price_unit": float(line.unit_price),
+                        "price_unit": self._price_excluding_tax(product, line.unit_price),
                         "discount": discount,
                         "channel_line_ref": line.ref,
                     }
@@ -292,50 +401,151 @@ class SalesChannel(models.Model):
                     {
                         "product_id": self.shipping_product_id.id,
                         "product_uom_qty": 1,
-                        "price_unit": float(data.shipping),
+                        "price_unit": self._price_excluding_tax(self.shipping_product_id, data.shipping),
                         "channel_line_ref": "shipping",
                     }
                 )
             )
         return lines
 
-    def _map_product(self, sku):
-        mapping = self.env["sales.channel.product.map"].search(
-            [("channel_id", "=", self.id), ("sku", "=", sku)], limit=1
-        )
-        if mapping:
-            return mapping.product_id
-        Product = self.env["product.product"].with_company(self.company_id)
-        product = Product.search([("default_code", "=", sku)], limit=2) or Product.search(
-            [("barcode", "=", sku)], limit=2
-        )
-        if len(product) > 1:
-            raise UserError(self.env._("SKU %s matches several products: map it on the channel.", sku))
-        if not product:
-            raise UserError(self.env._("Unknown SKU %s: map it to a product on the channel, then retry.", sku))
-        return product
+    def _price_excluding_tax(self, product, price):
+        """The unit price Odoo's lines take. Channels with tax-included prices: the product's
+        percentage taxes are taken out (taxes that are themselves price-included stay)."""
+        taxes = product.taxes_id.filtered(lambda t: t.company_id == self.company_id and not t.price_include)
+        if not self.prices_include_tax or not taxes:
+            return float(price)
+        if any(t.amount_type != "percent" for t in taxes):
+            raise UserError(
+                self.env._(
+                    "%s has taxes that are not percentages: tax-included channel prices cannot be converted.",
+                    product.display_name,
+                )
+            )
+        return float(price) / (1 + sum(taxes.mapped("amount")) / 100)
 
-    def _match_customer(self, data):
-        """Channel identity → normalised e-mail → E.164 phone → new customer; the identity is recorded."""
-        customer = data.customer
+    def _map_products(self, skus):
+        """{sku: product, or the error text} with three queries: the channel's map, internal
+        references, barcodes. An unknown or ambiguous SKU never creates a product."""
+        skus = [sku for sku in skus if sku]
+        result = {}
+        for mapping in self.env["sales.channel.product.map"].search(
+            [("channel_id", "=", self.id), ("sku", "in", skus)]
+        ):
+            result[mapping.sku] = mapping.product_id
+        Product = self.env["product.product"].with_company(self.company_id)
+        for fname in ("default_code", "barcode"):
+            todo = [sku for sku in skus if sku not in result]
+            if not todo:
+                break
+            found = {}
+            for product in Product.search([(fname, "in", todo)]):
+                found.setdefault(product[fname], []).append(product)
+            for sku, products in found.items():
+                if len(products) > 1:
+                    result[sku] = self.env._("SKU %s matches several products: map it on the channel.", sku)
+                else:
+                    result[sku] = products[0]
+        for sku in skus:
+            result.setdefault(sku, self.env._("Unknown SKU %s: map it to a product on the channel, then retry.", sku))
+        return result
+
+    def _match_customers(self, datas):
+        """The customer of each order: channel identity → normalised e-mail → E.164 phone → new.
+
+        One query per kind of key for the whole batch; new customers are created together (one
+        per real person: orders of the batch with the same key share it) and their channel
+        identities recorded.
+        """
         Partner = self.env["res.partner"].with_context(active_test=False)
         Identity = self.env["sales.channel.identity"]
-        partner = Partner
-        if customer.ref:
-            partner = Identity.search([("channel_id", "=", self.id), ("buyer_ref", "=", customer.ref)]).partner_id
-        country = self._country(customer.address.country_code)
-        if not partner and customer.email:
-            partner = Partner.search([("email_normalized", "=", customer.email), ("type", "=", "contact")], limit=1)
-        if not partner and customer.phone:
-            sanitized = Partner._phone_format(number=customer.phone, country=country or self.company_id.country_id)
-            if sanitized:
-                partner = Partner.search([("phone_sanitized", "=", sanitized), ("type", "=", "contact")], limit=1)
-        if not partner:
-            partner = Partner.create(self._prepare_partner(customer, country))
-        partner = partner.commercial_partner_id if partner.type != "contact" else partner
-        if customer.ref and not Identity.search_count([("channel_id", "=", self.id), ("buyer_ref", "=", customer.ref)]):
-            Identity.create({"channel_id": self.id, "buyer_ref": customer.ref, "partner_id": partner.id})
-        return partner
+        customers = [data.customer for data in datas]
+        buyer_refs = list({c.ref for c in customers if c.ref})
+        by_ref = {
+            identity.buyer_ref: identity.partner_id
+            for identity in Identity.search([("channel_id", "=", self.id), ("buyer_ref", "in", buyer_refs)])
+        }
+        emails = list({c.email for c in customers if c.email})
+        by_email = {}
+        for partner in Partner.search([("email_normalized", "in", emails), ("type", "=", "contact")], order="id desc"):
+            by_email[partner.email_normalized] = partner
+        phones = {}
+        for customer in customers:
+            if customer.phone and customer.phone not in phones:
+                country = self._country(customer.address.country_code) or self.company_id.country_id
+                phones[customer.phone] = Partner._phone_format(number=customer.phone, country=country) or False
+        by_phone = {}
+        for partner in Partner.search(
+            [("phone_sanitized", "in", [p for p in phones.values() if p]), ("type", "=", "contact")],
+            order="id desc",
+        ):
+            by_phone[partner.phone_sanitized] = partner
+        matched, to_create, create_keys = [], [], {}
+        for customer in customers:
+            keys = [
+                ("ref", customer.ref) if customer.ref else None,
+                ("email", customer.email) if customer.email else None,
+                ("phone", phones.get(customer.phone)) if phones.get(customer.phone) else None,
+            ]
+            keys = [key for key in keys if key]
+            partner = (
+                by_ref.get(customer.ref) or by_email.get(customer.email) or by_phone.get(phones.get(customer.phone))
+            )
+            if partner:
+                matched.append(partner.commercial_partner_id if partner.type != "contact" else partner)
+                continue
+            index = next((create_keys[key] for key in keys if key in create_keys), None)
+            if index is None:
+                index = len(to_create)
+                to_create.append(self._prepare_partner(customer, self._country(customer.address.country_code)))
+            for key in keys:
+                create_keys.setdefault(key, index)
+            matched.append(index)
+        created = Partner.create(to_create) if to_create else Partner
+        if created:
+            self._propose_duplicates(created)
+        partners = [created[item] if isinstance(item, int) else item for item in matched]
+        new_identities = {}
+        for customer, partner in zip(customers, partners, strict=True):
+            if customer.ref and customer.ref not in by_ref:
+                new_identities.setdefault(customer.ref, partner.id)
+        if new_identities:
+            Identity.create(
+                [
+                    {"channel_id": self.id, "buyer_ref": ref, "partner_id": partner_id}
+                    for ref, partner_id in new_identities.items()
+                ]
+            )
+        return partners
+
+    def _propose_duplicates(self, partners):
+        """New customers with the same name and postal code as an existing one are flagged for
+        review with Odoo's merge wizard (an activity for the channel's salesperson); never merged."""
+        self.env.flush_all()
+        rows = self.env.execute_query(
+            SQL(
+                """
+            SELECT new.id, array_agg(old.id ORDER BY old.id)
+              FROM res_partner new
+              JOIN res_partner old ON lower(old.name) = lower(new.name) AND old.zip = new.zip
+                                  AND old.id <> new.id AND old.active AND old.parent_id IS NULL
+             WHERE new.id = ANY(%s) AND new.zip IS NOT NULL AND old.id <> ALL(%s)
+             GROUP BY new.id
+                """,
+                partners.ids,
+                partners.ids,
+            )
+        )
+        for partner_id, duplicate_ids in rows:
+            partner = partners.browse(partner_id)
+            partner.sm_possible_duplicate_ids = [Command.set(duplicate_ids)]
+            partner.activity_schedule(
+                "mail.mail_activity_data_todo",
+                summary=self.env._("Possible duplicate customer"),
+                note=self.env._(
+                    "Created by channel %s with the same name and postal code as an existing customer.", self.name
+                ),
+                user_id=(self.user_id or self.env.ref("base.user_admin")).id,
+            )
 
     def _address_values(self, address, country):
         return {
@@ -405,11 +615,44 @@ class SalesChannel(models.Model):
                 )
             )
 
+    def _apply_status_many(self, by_status):
+        """{status: order ids} of new orders: paid ones confirmed together, cancelled ones cancelled."""
+        Order = self.env["sale.order"].with_company(self.company_id)
+        paid = Order.browse(by_status.get("paid", []))
+        if paid:
+            paid.action_confirm()
+        cancelled = Order.browse(by_status.get("cancelled", []) + by_status.get("refunded", []))
+        if cancelled:
+            cancelled._action_cancel()
+
     def _apply_status(self, order, data):
         if data.status == "paid" and order.state in ("draft", "sent"):
             order.action_confirm()
+        elif data.status == "refunded" and order.state == "sale" and order._sm_delivered_pickings():
+            self._refund_delivered(order)
         elif data.status in ("cancelled", "refunded") and order.state != "cancel":
             order._action_cancel()
+
+    def _refund_delivered(self, order):
+        """A refunded order that was shipped: Odoo's return of everything delivered and a draft
+        credit note, through the after-sales return of sales_mgmt_core; once."""
+        if order.sm_channel_refunded:
+            return
+        wizard = (
+            self.env["sale.order.return.wizard"]
+            .with_context(default_order_id=order.id)
+            .create(
+                {
+                    "order_id": order.id,
+                    "reason": self.env._("Refunded in %s", self.name),
+                    "create_credit_note": True,
+                }
+            )
+        )
+        for line in wizard.line_ids:
+            line.quantity = line.max_quantity
+        wizard.action_create_return()
+        order.sm_channel_refunded = True
 
     def _update_order(self, order, data):
         """A newer version of an imported order: lines while still a quotation, then the status."""

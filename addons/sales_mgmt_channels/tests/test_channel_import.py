@@ -105,3 +105,117 @@ class TestChannelImport(SalesMgmtCommon):
         with self.assertRaises(AccessError):
             self.env["sales.channel.import.record"].with_user(self.integration).search([])
         self.assertEqual(self._import(json.dumps(order()))["done"], 1)
+
+    def test_bad_input_matrix_in_one_batch(self):
+        """Every bad payload fails alone with a clear error; the good ones of the batch are imported."""
+        bad = {
+            "missing id": order(id=None),
+            "empty customer name": order(id="b2", customer={"name": "  "}),
+            "wrong type": order(id="b3", lines=[{"id": "L1", "sku": "SKU-A", "quantity": [2], "unit_price": 1}]),
+            "negative quantity": order(id="b4", lines=[{"id": "L1", "sku": "SKU-A", "quantity": -1, "unit_price": 1}]),
+            "unknown currency": order(id="b5", currency="ZZZ"),
+            "not a currency code": order(id="b5b", currency="euro"),
+            "bad date": order(id="b6", updated_at="yesterday"),
+            "1 MB name": order(id="b7", customer={"name": "x" * 1_000_000}),
+            "duplicated line id": order(
+                id="b8",
+                lines=[
+                    {"id": "L1", "sku": "SKU-A", "quantity": 1, "unit_price": 10},
+                    {"id": "L1", "sku": "SKU-B", "quantity": 1, "unit_price": 5},
+                ],
+                total="19.50",
+            ),
+            "total off": order(id="b9", total="28.49"),
+            "invalid JSON": '{"id": "b10", "lines": [',
+            "not an object": "[1, 2]",
+        }
+        good = [
+            order(id="g1", updated_at="2026/11/20 10:00:00"),
+            order(id="g2", updated_at=1763632800, customer={"name": "<b>Eve</b><script>x()</script>", "id": "eve"}),
+            order(id="g3", updated_at="2026-11-20T10:00:00-05:00", customer={"name": "Zoë", "id": "zoe"}),
+        ]
+        result = self._import(*bad.values(), *good)
+        self.assertEqual((result["received"], result["done"], result["failed"]), (len(bad) + 3, 3, len(bad)))
+        records = self._records()
+        self.assertEqual(len(records), len(bad) + 3, "every payload is kept")
+        errors = "\n".join(records.filtered(lambda r: r.state == "failed").mapped("error"))
+        for expected in (
+            "id is missing",
+            "customer name is empty",
+            "line 1 quantity must be a number",
+            "line 1 quantity must be positive",
+            "currency must be an ISO 4217 code",
+            "Unknown or inactive currency ZZZ",
+            "updated_at is not a date and time",
+            "customer name is longer than 1000 characters",
+            "line 2 id 'L1' is duplicated",
+            "difference",
+            "invalid JSON",
+            "an order must be a JSON object",
+        ):
+            self.assertIn(expected, errors)
+        eve = self.env["sale.order"].search([("channel_order_ref", "=", "g2")]).partner_id
+        self.assertEqual(eve.name, "Evex()", "tags are stripped from names")
+        times = self.env["sale.order"].search([("channel_order_ref", "in", ["g1", "g3"])], order="channel_order_ref")
+        self.assertEqual([str(t.sm_channel_updated_at) for t in times], ["2026-11-20 10:00:00", "2026-11-20 15:00:00"])
+
+    def test_refunded_after_delivery_returns_and_credits(self):
+        self.product_a.is_storable = False
+        self._import(order())
+        sale = self.env["sale.order"].search([("channel_order_ref", "=", "1001")])
+        picking = sale.picking_ids
+        picking.move_ids.quantity = 2
+        picking.move_ids.filtered(lambda m: m.product_id == self.product_b).quantity = 1
+        picking.button_validate()
+        self.assertEqual(picking.state, "done")
+        refunded = order(status="refunded", updated_at="2026-11-22T10:00:00Z")
+        self._import(refunded)
+        returns = sale.picking_ids - picking
+        self.assertEqual(returns.picking_type_code, "incoming")
+        self.assertEqual(sorted(returns.move_ids.mapped("product_uom_qty")), [1, 2])
+        credit_note = self.env["account.move"].search(
+            [("invoice_origin", "=", sale.name), ("move_type", "=", "out_refund")]
+        )
+        self.assertEqual((credit_note.state, credit_note.amount_total), ("draft", 24.0))
+        self._import(order(status="refunded", updated_at="2026-11-23T10:00:00Z"))
+        self.assertEqual(len(sale.picking_ids), 2, "a later version does not return it twice")
+
+    def test_same_name_and_zip_is_proposed_for_merge_never_merged(self):
+        address = {"street": "1 Main St", "city": "Springfield", "zip": "12345", "country_code": "US"}
+        existing = self.env["res.partner"].create({"name": "Ann Buyer", "zip": "12345", "email": "ann@old.example"})
+        self._import(order(customer={"name": "Ann Buyer", "email": "ann@new.example", "address": address}))
+        new = self.env["sale.order"].search([("channel_order_ref", "=", "1001")]).partner_id
+        self.assertNotEqual(new, existing)
+        self.assertEqual(new.sm_possible_duplicate_ids, existing)
+        self.assertEqual(new.activity_ids.summary, "Possible duplicate customer")
+        action = new.action_sm_review_duplicates()
+        self.assertEqual(action["res_model"], "base.partner.merge.automatic.wizard")
+        wizard = self.env[action["res_model"]].with_context(**action["context"]).create({})
+        self.assertEqual(wizard.partner_ids, new | existing, "Odoo's merge wizard opens with both")
+
+    def test_tax_included_prices(self):
+        vat = self.env["account.tax"].create({"name": "VAT 25%", "amount": 25, "type_tax_use": "sale"})
+        (self.product_a | self.product_b).taxes_id = vat
+        self.channel.prices_include_tax = True
+        # 2 x 12.50 - 1.25 and 1 x 6.25 tax included, shipping 4.50 without tax: 34.50.
+        lines = [
+            {"id": "L1", "sku": "SKU-A", "quantity": 2, "unit_price": "12.50", "discount": "1.25"},
+            {"id": "L2", "sku": "SKU-B", "quantity": 1, "unit_price": "6.25"},
+        ]
+        result = self._import(order(lines=lines, total="34.50", tax="6.00"))
+        self.assertEqual(result["done"], 1, self._records().error)
+        sale = self.env["sale.order"].search([("channel_order_ref", "=", "1001")])
+        self.assertEqual((sale.amount_untaxed, sale.amount_tax, sale.amount_total), (28.5, 6.0, 34.5))
+
+    def test_integration_user_imports_and_nothing_else(self):
+        self.assertEqual(self._import(order())["done"], 1)
+        sale = self.env["sale.order"].search([("channel_order_ref", "=", "1001")])
+        for model, operation in (("sale.order", "read"), ("sales.channel.import.run", "read")):
+            with self.assertRaises(AccessError):
+                self.env[model].with_user(self.integration).browse(sale.id).check_access(operation)
+        with self.assertRaises(AccessError):
+            self.channel.with_user(self.integration).action_sync()
+        with self.assertRaises(AccessError):
+            self.channel.with_user(self.integration).write({"name": "Renamed"})
+        with self.assertRaises(AccessError):
+            self.env["res.partner"].with_user(self.integration).create({"name": "Not allowed"})

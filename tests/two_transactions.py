@@ -1,0 +1,50 @@
+"""Two real, committed transactions on two connections, as two Odoo workers run them."""
+
+import threading
+
+from odoo import SUPERUSER_ID, api
+from odoo.service.model import retrying
+
+
+def run_second_while_first_open(case, registry, first, second, timeout=60):
+    """Run ``first(env)`` and keep its transaction open while ``second(env)`` starts (through
+    Odoo's ``retrying``, as for every RPC / HTTP request); check that the second waited, then
+    commit the first. Returns how many times ``second`` ran."""
+    first_done, release_first = threading.Event(), threading.Event()
+    errors, attempts = [], []
+
+    def run_first():
+        try:
+            with registry.cursor() as cr:
+                first(api.Environment(cr, SUPERUSER_ID, {}))
+                first_done.set()
+                release_first.wait(timeout)  # keep the transaction (and its locks) open
+        except Exception as error:  # reported by the main thread
+            errors.append(error)
+            first_done.set()
+
+    def run_second():
+        try:
+            with registry.cursor() as cr:
+                env = api.Environment(cr, SUPERUSER_ID, {})
+
+                def attempt():
+                    attempts.append(1)
+                    return second(env)
+
+                retrying(attempt, env)
+        except Exception as error:
+            errors.append(error)
+
+    first_thread = threading.Thread(target=run_first)
+    first_thread.start()
+    case.assertTrue(first_done.wait(timeout))
+    second_thread = threading.Thread(target=run_second)
+    second_thread.start()
+    second_thread.join(1.0)
+    case.assertTrue(second_thread.is_alive(), "the second transaction did not wait for the first one")
+    release_first.set()
+    first_thread.join(timeout)
+    second_thread.join(timeout)
+    case.assertFalse(errors, errors)
+    return len(attempts)
