@@ -3,7 +3,7 @@ committed transactions on two connections, as two Odoo workers or queue job runn
 no duplicate orders, customers or identities; the loser's serialization failure is retried
 as Odoo retries every RPC / HTTP request and queue_job every job."""
 
-from two_transactions import run_second_while_first_open
+from two_transactions import remove_channel_test_data, run_second_while_first_open
 
 from odoo import SUPERUSER_ID, api
 from odoo.modules.registry import Registry
@@ -43,13 +43,7 @@ class TestChannelImportConcurrency(BaseCase):
 
     @classmethod
     def _cleanup(cls):
-        with cls.registry.cursor() as cr:
-            env = api.Environment(cr, SUPERUSER_ID, {})
-            env["sale.order"].search([("channel_id", "=", cls.channel_id)]).unlink()
-            env["sales.channel"].browse(cls.channel_id).unlink()
-            env["res.partner"].search([("email", "=like", "%@conc.example")]).unlink()
-            env["product.product"].browse(cls.product_id).unlink()
-            cr.execute("DELETE FROM sales_channel_import_lock WHERE key LIKE %s", [f"%{cls.channel_id}:%"])
+        remove_channel_test_data(cls.registry, cls.channel_id, "%@conc.example", cls.product_id, ())
 
     def _run_concurrently(self, first_batch, second_batch):
         def importer(batch):

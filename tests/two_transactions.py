@@ -48,3 +48,15 @@ def run_second_while_first_open(case, registry, first, second, timeout=60):
     second_thread.join(timeout)
     case.assertFalse(errors, errors)
     return len(attempts)
+
+
+def remove_channel_test_data(registry, channel_id, email_like, product_id, user_ids=()):
+    """Delete what a committed channel-import test created: orders, channel, customers, product."""
+    with registry.cursor() as cr:
+        env = api.Environment(cr, SUPERUSER_ID, {})
+        env["sale.order"].search([("channel_id", "=", channel_id)]).unlink()
+        env["sales.channel"].browse(channel_id).unlink()
+        env["res.partner"].search([("email", "=like", email_like)]).unlink()
+        env["product.product"].browse(product_id).unlink()
+        env["res.users"].browse(list(user_ids)).unlink()
+        cr.execute("DELETE FROM sales_channel_import_lock WHERE key LIKE %s", [f"%:{channel_id}:%"])

@@ -53,6 +53,11 @@ class SalesChannel(models.Model):
     pricelist_id = fields.Many2one("product.pricelist", check_company=True)
     team_id = fields.Many2one("crm.team", string="Sales Team", check_company=True)
     user_id = fields.Many2one("res.users", string="Salesperson", domain=[("share", "=", False)])
+    default_tier_id = fields.Many2one(
+        "sales.customer.tier",
+        string="Default Customer Tier",
+        help="Tier of the customers this channel creates, until the tier rules classify them.",
+    )
     prices_include_tax = fields.Boolean(
         help="Prices sent by the channel already include taxes.",
     )
@@ -90,6 +95,15 @@ class SalesChannel(models.Model):
         "Marketplaces and shops usually notify their buyers themselves.",
     )
 
+    shipping_product_id = fields.Many2one(
+        "product.product",
+        domain=[("type", "=", "service")],
+        help="Service product of the delivery line for the channel's shipping amounts.",
+    )
+    identity_ids = fields.One2many("sales.channel.identity", "channel_id", string="Customer Identities")
+    product_map_ids = fields.One2many("sales.channel.product.map", "channel_id", string="Product Mappings")
+    file_column_ids = fields.One2many("sales.channel.file.column", "channel_id", string="File Columns")
+
     _name_company_uniq = models.Constraint(
         "unique(name, company_id)", "A channel with this name already exists in this company."
     )
@@ -106,15 +120,6 @@ class SalesChannel(models.Model):
     # ------------------------------------------------------------------
     # Import pipeline shared by every adapter: store raw → normalise → match → upsert
     # ------------------------------------------------------------------
-
-    shipping_product_id = fields.Many2one(
-        "product.product",
-        domain=[("type", "=", "service")],
-        help="Service product of the delivery line for the channel's shipping amounts.",
-    )
-    identity_ids = fields.One2many("sales.channel.identity", "channel_id", string="Customer Identities")
-    product_map_ids = fields.One2many("sales.channel.product.map", "channel_id", string="Product Mappings")
-    file_column_ids = fields.One2many("sales.channel.file.column", "channel_id", string="File Columns")
 
     def import_orders(self, payloads):
         """Import normalised orders (a list of objects or JSON strings; see the README).
@@ -456,7 +461,7 @@ class SalesChannel(models.Model):
         per real person: orders of the batch with the same key share it) and their channel
         identities recorded.
         """
-        Partner = self.env["res.partner"].with_context(active_test=False)
+        Partner = self.env["res.partner"].with_context(active_test=False).with_company(self.company_id)
         Identity = self.env["sales.channel.identity"]
         customers = [data.customer for data in datas]
         buyer_refs = list({c.ref for c in customers if c.ref})
@@ -565,6 +570,7 @@ class SalesChannel(models.Model):
             **self._address_values(customer.address, country),
             "customer_rank": 1,
             "company_id": False,
+            "customer_tier_id": self.default_tier_id.id,
         }
 
     def _delivery_address(self, partner, address):
@@ -672,7 +678,7 @@ class SalesChannel(models.Model):
         return run, Record.create([Record._prepare_values(self, p, run) for p in payloads])
 
     # ------------------------------------------------------------------
-    # Pulls from Shopify, WooCommerce and Taobao
+    # Files, pulls from Shopify, WooCommerce and Taobao, queue jobs
     # ------------------------------------------------------------------
 
     def action_open_file_import(self):

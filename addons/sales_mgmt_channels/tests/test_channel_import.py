@@ -219,3 +219,10 @@ class TestChannelImport(SalesMgmtCommon):
             self.channel.with_user(self.integration).write({"name": "Renamed"})
         with self.assertRaises(AccessError):
             self.env["res.partner"].with_user(self.integration).create({"name": "Not allowed"})
+
+    def test_new_customers_get_the_channel_default_tier(self):
+        gold = self.env.ref("sales_mgmt_core.customer_tier_gold")
+        self.channel.default_tier_id = gold
+        self._import(order())
+        partner = self.env["sale.order"].search([("channel_order_ref", "=", "1001")]).partner_id
+        self.assertEqual(partner.customer_tier_id, gold)

@@ -1,0 +1,222 @@
+"""A real multi-process Odoo (`--workers=2` plus the queue_job runner, on loopback) importing
+overlapping batches from two clients at once, and a worker killed in the middle of a batch.
+
+Everything is committed in the test database through the server, then removed."""
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+import xmlrpc.client
+
+from two_transactions import remove_channel_test_data
+
+import odoo
+from odoo import SUPERUSER_ID, Command, api
+from odoo.modules.registry import Registry
+from odoo.tests import BaseCase, get_db_name, tagged
+
+PASSWORD = "workers-import-pw-1"
+
+
+def _free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class _NoRetryTransport(xmlrpc.client.Transport):
+    """Python's XML-RPC client silently resends a request once when the connection is reset;
+    here the test decides when to resend."""
+
+    def request(self, host, handler, request_body, verbose=False):
+        return self.single_request(host, handler, request_body, verbose)
+
+
+def _payload(number, buyer, prefix):
+    return {
+        "id": f"{prefix}-{number}",
+        "updated_at": "2026-11-20T10:00:00Z",
+        "status": "pending",
+        "currency": "USD",
+        "customer": {"id": f"wk-{buyer}", "name": f"Worker buyer {buyer}", "email": f"wk{buyer}@workers.example"},
+        "lines": [{"id": "1", "sku": "WK-SKU", "quantity": 1, "unit_price": 10}],
+        "total": 10,
+    }
+
+
+@tagged("post_install", "-at_install")
+class TestChannelImportWorkers(BaseCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.db = get_db_name()
+        cls.registry = Registry(cls.db)
+        with cls.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {"tracking_disable": True})
+            cls.product_id = (
+                env["product.product"]
+                .create({"name": "Workers SKU", "type": "consu", "default_code": "WK-SKU", "taxes_id": []})
+                .id
+            )
+            cls.channel_id = env["sales.channel"].create({"name": "Workers shop", "channel_type": "json"}).id
+            cls.user_id = (
+                env["res.users"]
+                .create(
+                    {
+                        "name": "Workers integration",
+                        "login": "workers_integration",
+                        "password": PASSWORD,
+                        "group_ids": [Command.link(env.ref("sales_mgmt_channels.group_channel_import").id)],
+                    }
+                )
+                .id
+            )
+        cls.addClassCleanup(cls._cleanup)
+        cls.port = _free_port()
+        cls.server = subprocess.Popen(
+            [
+                sys.executable,
+                os.path.join(os.path.dirname(next(iter(odoo.__path__))), "odoo-bin"),
+                "-c",
+                odoo.tools.config.rcfile,
+                "-d",
+                cls.db,
+                "--db-filter",
+                f"^{cls.db}$",
+                "--http-interface",
+                "127.0.0.1",
+                "--http-port",
+                str(cls.port),
+                "--gevent-port",
+                str(_free_port()),
+                "--workers",
+                "2",
+                "--max-cron-threads",
+                "0",
+                "--load",
+                "base,web,queue_job",
+                "--log-level",
+                "warn",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        cls.addClassCleanup(cls._stop_server)
+        for _i in range(120):
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{cls.port}/web/health", timeout=2):
+                    break
+            except OSError:
+                time.sleep(0.5)
+        else:
+            raise RuntimeError("the Odoo server with workers did not start")
+
+    @classmethod
+    def _stop_server(cls):
+        cls.server.terminate()
+        try:
+            cls.server.wait(30)
+        except subprocess.TimeoutExpired:
+            cls.server.kill()
+
+    @classmethod
+    def _cleanup(cls):
+        remove_channel_test_data(cls.registry, cls.channel_id, "%@workers.example", cls.product_id, [cls.user_id])
+
+    def _import(self, batch):
+        models = xmlrpc.client.ServerProxy(
+            f"http://127.0.0.1:{self.port}/xmlrpc/2/object", allow_none=True, transport=_NoRetryTransport()
+        )
+        return models.execute_kw(
+            self.db, self.user_id, PASSWORD, "sales.channel", "import_orders", [[self.channel_id], batch]
+        )
+
+    def _state(self, prefix):
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            orders = env["sale.order"].search(
+                [("channel_id", "=", self.channel_id), ("channel_order_ref", "=like", f"{prefix}-%")]
+            )
+            partners = env["res.partner"].search([("email", "=like", "%@workers.example")])
+            identities = env["sales.channel.identity"].search([("channel_id", "=", self.channel_id)])
+            return len(orders), len(set(orders.mapped("channel_order_ref"))), len(partners), len(identities)
+
+    def test_two_workers_import_overlapping_batches_once(self):
+        batches = [
+            [_payload(n, n % 9, "OV") for n in range(60)],
+            [_payload(n, n % 9, "OV") for n in range(30, 90)],
+        ]
+        barrier, results, errors = threading.Barrier(2), [], []
+
+        def client(batch):
+            try:
+                barrier.wait(10)
+                results.append(self._import(batch))
+            except Exception as error:  # reported below
+                errors.append(error)
+
+        threads = [threading.Thread(target=client, args=(batch,)) for batch in batches]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(120)
+        self.assertFalse(errors, errors)
+        self.assertEqual(sorted(r["done"] + r["skipped"] for r in results), [60, 60])
+        self.assertEqual(sum(r["failed"] for r in results), 0)
+        orders, refs, partners, identities = self._state("OV")
+        self.assertEqual((orders, refs), (90, 90), "every order once")
+        self.assertEqual((partners, identities), (9, 9), "one customer and one identity per buyer")
+
+    def test_worker_killed_mid_batch_then_resent(self):
+        batch = [_payload(n, 100 + n % 5, "KB") for n in range(1500)]
+        outcome = []
+
+        def client():
+            try:
+                outcome.append(self._import(batch))
+            except Exception as error:  # the worker dies under the request
+                outcome.append(error)
+
+        thread = threading.Thread(target=client)
+        thread.start()
+        self.assertTrue(self._wait_for_import_transaction(), "no worker was seen importing")
+        children = subprocess.run(
+            ["ps", "-o", "pid=", "--ppid", str(self.server.pid)], capture_output=True, text=True, check=False
+        ).stdout.split()
+        for pid in children:  # the worker running the import among them; the server spawns new ones
+            os.kill(int(pid), signal.SIGKILL)
+        thread.join(120)
+        self.assertIsInstance(outcome[0], Exception, "the request should have died with its worker")
+        self.assertEqual(self._state("KB")[0], 0, "the killed transaction left nothing")
+        for _i in range(60):  # the server spawns new workers
+            try:
+                result = self._import(batch)
+                break
+            except (OSError, xmlrpc.client.ProtocolError):
+                time.sleep(0.5)
+        self.assertEqual((result["done"], result["failed"]), (1500, 0))
+        self.assertEqual(self._state("KB")[:2], (1500, 1500))
+        self.assertEqual(self._import(batch)["skipped"], 1500, "sent a third time: nothing new")
+
+    def _wait_for_import_transaction(self, timeout=30):
+        """True once one of the server's connections has been in the import's transaction for a
+        while (touching orders or channel tables). Workers keep the master's pid in their
+        connections' application name, so the worker itself is not known."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            with self.registry.cursor() as cr:
+                cr.execute(
+                    """SELECT 1 FROM pg_stat_activity
+                        WHERE application_name = %s AND xact_start < now() - interval '0.5 second'
+                          AND (query ILIKE '%%sale_order%%' OR query ILIKE '%%sales_channel%%')""",
+                    [f"odoo-{self.server.pid}"],
+                )
+                if cr.fetchone():
+                    return True
+            time.sleep(0.1)
+        return False
