@@ -19,4 +19,7 @@
         "wizards/sales_channel_file_import_wizard_views.xml",
         "data/sales_channel_data.xml",
     ],
+    "assets": {
+        "web.assets_tests": ["sales_mgmt_channels/static/tests/tours/*.js"],
+    },
 }

@@ -5,5 +5,6 @@ from . import (
     test_channel_security,
     test_channel_tiers,
     test_normalise_unit,
+    test_tour,
     test_webhook,
 )
