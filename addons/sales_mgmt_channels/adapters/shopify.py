@@ -104,6 +104,8 @@ class ShopifyAdapter(Adapter):
         while True:
             orders = (self.graphql(ORDERS_QUERY, variables).get("orders")) or {}
             nodes = orders.get("nodes") or []
+            if not isinstance(nodes, list):
+                raise AdapterError("Shopify answered orders that are not a list.")
             if nodes:
                 yield nodes
             page = orders.get("pageInfo") or {}

@@ -1,3 +1,4 @@
+import contextlib
 import logging
 from datetime import timedelta
 
@@ -804,7 +805,15 @@ class SalesChannel(models.Model):
             channel.next_sync_date = now + timedelta(minutes=channel.sync_interval)
             if commit:
                 self.env.cr.commit()  # pylint: disable=invalid-commit
-            channel._sync("cron", fan_out=True, commit=commit)
+            try:
+                with self.env.cr.savepoint(flush=not commit) if not commit else contextlib.nullcontext():
+                    channel._sync("cron", fan_out=True, commit=commit)
+            except Exception:  # one channel's bug must not stop the others' pulls
+                _logger.exception("Channel %s: scheduled pull failed", channel.id)
+                if commit:  # pages stored before the failure are committed already
+                    self.env.cr.rollback()
+                    self.env.invalidate_all()
+                channel.message_post(body=self.env._("The scheduled pull failed unexpectedly; see the server log."))
             if commit:
                 self.env.cr.commit()  # pylint: disable=invalid-commit
         self.env.cr.execute(SQL("DELETE FROM sales_channel_import_lock WHERE locked_at < now() - interval '2 days'"))

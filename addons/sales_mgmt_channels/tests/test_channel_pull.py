@@ -165,6 +165,18 @@ class TestChannelPull(SalesMgmtCommon):
             self.env["sales.channel"]._cron_sync_channels(commit=False)
             trap.assert_jobs_count(0)
 
+    def test_cron_goes_on_when_a_channel_breaks(self):
+        self.shopify.sync_interval = 5
+        self.woo.sync_interval = 5
+        self.stub.script("POST", SHOPIFY_PATH, [ok({"data": {"orders": {"nodes": [42]}}})])
+        self.stub.script("GET", WOO_PATH, [ok(fixture("woocommerce_orders_page2.json"), **{"X-WP-TotalPages": 1})])
+        with trap_jobs() as trap:
+            self.env["sales.channel"]._cron_sync_channels(commit=False)
+            trap.perform_enqueued_jobs()
+        self.assertIn("failed unexpectedly", self.shopify.message_ids[0].body)
+        self.assertFalse(self.shopify.sync_cursor)
+        self.assertEqual(self._orders(self.woo).mapped("channel_order_ref"), ["803"])
+
     def test_job_identity_key_prevents_double_enqueue(self):
         _run, records = self.woo._store_payloads([{"id": "x"}], "api")
         self.woo._enqueue_records(records)
