@@ -3,6 +3,10 @@ overlapping batches from two clients at once, and a worker killed in the middle 
 
 Everything is committed in the test database through the server, then removed."""
 
+import base64
+import hashlib
+import hmac
+import json
 import os
 import signal
 import socket
@@ -63,7 +67,11 @@ class TestChannelImportWorkers(BaseCase):
                 .create({"name": "Workers SKU", "type": "consu", "default_code": "WK-SKU", "taxes_id": []})
                 .id
             )
-            cls.channel_id = env["sales.channel"].create({"name": "Workers shop", "channel_type": "json"}).id
+            cls.channel_id = (
+                env["sales.channel"]
+                .create({"name": "Workers shop", "channel_type": "json", "webhook_secret": "workers-hook-secret"})
+                .id
+            )
             cls.user_id = (
                 env["res.users"]
                 .create(
@@ -136,14 +144,16 @@ class TestChannelImportWorkers(BaseCase):
             self.db, self.user_id, PASSWORD, "sales.channel", "import_orders", [[self.channel_id], batch]
         )
 
-    def _state(self, prefix):
+    def _state(self, prefix, buyers=()):
         with self.registry.cursor() as cr:
             env = api.Environment(cr, SUPERUSER_ID, {})
             orders = env["sale.order"].search(
                 [("channel_id", "=", self.channel_id), ("channel_order_ref", "=like", f"{prefix}-%")]
             )
-            partners = env["res.partner"].search([("email", "=like", "%@workers.example")])
-            identities = env["sales.channel.identity"].search([("channel_id", "=", self.channel_id)])
+            partners = env["res.partner"].search([("email", "in", [f"wk{b}@workers.example" for b in buyers])])
+            identities = env["sales.channel.identity"].search(
+                [("channel_id", "=", self.channel_id), ("buyer_ref", "in", [f"wk-{b}" for b in buyers])]
+            )
             return len(orders), len(set(orders.mapped("channel_order_ref"))), len(partners), len(identities)
 
     def test_two_workers_import_overlapping_batches_once(self):
@@ -168,9 +178,54 @@ class TestChannelImportWorkers(BaseCase):
         self.assertFalse(errors, errors)
         self.assertEqual(sorted(r["done"] + r["skipped"] for r in results), [60, 60])
         self.assertEqual(sum(r["failed"] for r in results), 0)
-        orders, refs, partners, identities = self._state("OV")
+        orders, refs, partners, identities = self._state("OV", range(9))
         self.assertEqual((orders, refs), (90, 90), "every order once")
         self.assertEqual((partners, identities), (9, 9), "one customer and one identity per buyer")
+
+    def test_same_webhook_delivery_twice_at_once(self):
+        body = json.dumps([_payload(n, 200 + n % 3, "WH") for n in range(40)]).encode()
+        signature = base64.b64encode(hmac.new(b"workers-hook-secret", body, hashlib.sha256).digest()).decode()
+        url = f"http://127.0.0.1:{self.port}/sales_mgmt/channel/{self.channel_id}/orders"
+        barrier, statuses, errors = threading.Barrier(2), [], []
+
+        def deliver():
+            request = urllib.request.Request(
+                url,
+                data=body,
+                method="POST",
+                headers={"X-Sales-Mgmt-Signature": signature, "Content-Type": "application/json"},
+            )
+            try:
+                barrier.wait(10)
+                with urllib.request.urlopen(request, timeout=120) as response:
+                    statuses.append((response.status, json.loads(response.read())))
+            except Exception as error:  # reported below
+                errors.append(error)
+
+        threads = [threading.Thread(target=deliver) for _i in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(150)
+        self.assertFalse(errors, errors)
+        self.assertTrue(all(status in (200, 202) for status, _body in statuses), statuses)
+        states = []
+        for _i in range(120):  # a delivery that met the other one is handed to a queue job (202)
+            with self.registry.cursor() as cr:
+                env = api.Environment(cr, SUPERUSER_ID, {})
+                records = env["sales.channel.import.record"].search(
+                    [("channel_id", "=", self.channel_id), ("external_ref", "=like", "WH-%")]
+                )
+                states = sorted(records.mapped("state"))
+            if "pending" not in states:
+                break
+            time.sleep(0.5)
+        self.assertEqual(len(states), 80, "both deliveries are kept")
+        self.assertEqual(
+            (states.count("done"), states.count("skipped")), (40, 40), "each order imported once, skipped once"
+        )
+        self.assertEqual(self._state("WH")[:2], (40, 40), "one order per channel order")
+        self.assertEqual(self._state("WH", (200, 201, 202))[2:], (3, 3), "one customer and identity per buyer")
 
     def test_worker_killed_mid_batch_then_resent(self):
         batch = [_payload(n, 100 + n % 5, "KB") for n in range(1500)]

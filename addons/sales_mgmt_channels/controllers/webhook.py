@@ -31,6 +31,10 @@ class ChannelWebhook(http.Controller):
         readonly=False,
     )
     def receive_orders(self, channel_id, **_kwargs):
+        if request.httprequest.mimetype != "application/json":
+            # A form-encoded body is parsed (and consumed) by the framework: the signature could
+            # not be checked on the bytes sent.
+            return request.make_json_response({"error": "send the orders as application/json"}, status=415)
         body = request.httprequest.get_data(as_text=False)
         # Nobody is logged in: the signature authenticates the sender; the import runs as OdooBot.
         request.update_env(user=SUPERUSER_ID)

@@ -45,8 +45,20 @@ class TestWebhook(HttpCase):
         response = self._post(json.dumps(order()).encode(), secret="guess")
         self.assertEqual(response.status_code, 401)
         self.assertFalse(self._records())
-        response = self.url_open(self.url, data=b"{}", method="POST")
+        response = self.url_open(self.url, data=b"{}", headers={"Content-Type": "application/json"}, method="POST")
         self.assertEqual(response.status_code, 401)
+
+    def test_json_content_type_required(self):
+        body = json.dumps(order()).encode()
+        signature = base64.b64encode(hmac.new(b"s3cret", body, hashlib.sha256).digest()).decode()
+        response = self.url_open(
+            self.url,
+            data=body,
+            headers={"X-Sales-Mgmt-Signature": signature, "Content-Type": "application/x-www-form-urlencoded"},
+            method="POST",
+        )
+        self.assertEqual(response.status_code, 415)
+        self.assertFalse(self._records())
 
     def test_invalid_json_is_kept_as_failed(self):
         response = self._post(b'{"id": "9", truncated')
