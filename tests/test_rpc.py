@@ -262,3 +262,72 @@ class TestExternalApi(HttpCase):
         res = self._json2(self.manager, "sales.kpi", "get_kpis", {"date_from": today, "date_to": today})
         self.assertEqual(res.status_code, 200, res.text)
         self.assertEqual(res.json()[0]["orders"], 1)
+
+    def test_channel_import_over_xmlrpc_and_json2_then_retry(self):
+        """An integration user pushes orders (XML-RPC and JSON-2); a channel administrator maps
+        the unknown SKU and retries the failed record over XML-RPC."""
+        integration = new_test_user(
+            self.env,
+            "rpc_integration",
+            password="rpc_integration_pw1",
+            groups="sales_mgmt_channels.group_channel_import",
+        )
+        new_test_user(
+            self.env, "rpc_channel_admin", password="rpc_admin_pw1", groups="sales_mgmt_channels.group_channel_admin"
+        )
+        product = self.env["product.product"].create(
+            {"name": "RPC mug", "type": "consu", "default_code": "RPC-MUG", "taxes_id": [(5, 0, 0)]}
+        )
+        channel = self.env["sales.channel"].create({"name": "RPC shop", "channel_type": "json"})
+
+        def order(ref, sku):
+            return {
+                "id": ref,
+                "updated_at": "2026-11-20T10:00:00Z",
+                "status": "pending",
+                "currency": self.env.company.currency_id.name,
+                "customer": {"id": "rpc-buyer", "name": "RPC buyer", "email": "rpc.buyer@example.com"},
+                "lines": [{"id": "1", "sku": sku, "quantity": 2, "unit_price": 3}],
+                "total": 6,
+            }
+
+        db = get_db_name()
+        uid = self._xmlrpc_uid("rpc_integration", "rpc_integration_pw1")
+        result = self.xmlrpc_object.execute_kw(
+            db, uid, "rpc_integration_pw1", "sales.channel", "import_orders",
+            [[channel.id], [order("R-1", "RPC-MUG"), order("R-2", "RPC-CUP")]],
+        )  # fmt: skip
+        self.assertEqual((result["done"], result["failed"]), (1, 1))
+        res = self._json2(
+            integration, "sales.channel", "import_orders", {"ids": [channel.id], "payloads": [order("R-3", "RPC-MUG")]}
+        )
+        self.assertEqual(res.status_code, 200, res.text)
+        self.assertEqual(res.json()["done"], 1)
+        with self.assertRaises(xmlrpc.client.Fault):  # nothing else for the integration user
+            self.xmlrpc_object.execute_kw(
+                db,
+                uid,
+                "rpc_integration_pw1",
+                "sales.channel.import.record",
+                "search_read",
+                [[]],
+                {"fields": ["state"]},
+            )
+
+        admin_uid = self._xmlrpc_uid("rpc_channel_admin", "rpc_admin_pw1")
+
+        def admin(model, method, *args):
+            return self.xmlrpc_object.execute_kw(db, admin_uid, "rpc_admin_pw1", model, method, list(args))
+
+        failed = admin("sales.channel.import.record", "search_read", [("state", "=", "failed")], ["error"])
+        self.assertEqual(len(failed), 1)
+        self.assertIn("Unknown SKU RPC-CUP", failed[0]["error"])
+        admin(
+            "sales.channel.product.map",
+            "create",
+            {"channel_id": channel.id, "sku": "RPC-CUP", "product_id": product.id},
+        )
+        admin("sales.channel.import.record", "action_retry", [failed[0]["id"]])
+        state = admin("sales.channel.import.record", "read", [failed[0]["id"]], ["state", "order_id"])[0]
+        self.assertEqual(state["state"], "done")
+        self.assertTrue(state["order_id"])
