@@ -59,4 +59,5 @@ def remove_channel_test_data(registry, channel_id, email_like, product_id, user_
         env["res.partner"].search([("email", "=like", email_like)]).unlink()
         env["product.product"].browse(product_id).unlink()
         env["res.users"].browse(list(user_ids)).unlink()
+        env["queue.job"].search([("func_string", "=like", f"sales.channel({channel_id},)%")]).unlink()
         cr.execute("DELETE FROM sales_channel_import_lock WHERE key LIKE %s", [f"%:{channel_id}:%"])

@@ -91,6 +91,7 @@ class SalesKpi(models.AbstractModel):
         order_key = self._group_column(group_by, "so")
         lead_key = self._group_column(group_by, "l", has_channel=False)
         rate = SQL("CASE COALESCE(so.currency_rate, 0) WHEN 0 THEN 1.0 ELSE so.currency_rate END")
+        period = {"start": start, "end": end, "companies": tuple(companies.ids)}
         yield SQL(
             """
             WITH period AS (
@@ -122,9 +123,7 @@ class SalesKpi(models.AbstractModel):
                            COUNT(*) FILTER (WHERE n >= 2) AS customers_repeat
                       FROM per_customer GROUP BY key) c ON c.key IS NOT DISTINCT FROM o.key
             """,
-            start=start,
-            end=end,
-            companies=tuple(companies.ids),
+            **period,
             visible=self._visible("sale.order", "so"),
             key=order_key,
             rate=rate,
@@ -140,9 +139,7 @@ class SalesKpi(models.AbstractModel):
              GROUP BY 1
             """,
             key=order_key,
-            start=start,
-            end=end,
-            companies=tuple(companies.ids),
+            **period,
             visible=self._visible("sale.order", "so"),
         )
         # Opportunities closed (won or lost) in the period.
@@ -159,9 +156,7 @@ class SalesKpi(models.AbstractModel):
              GROUP BY 1
             """,
             key=lead_key,
-            start=start,
-            end=end,
-            companies=tuple(companies.ids),
+            **period,
             visible=self._visible_leads(),
         )
         # Complaints opened in the period, attributed through their order.
@@ -175,9 +170,7 @@ class SalesKpi(models.AbstractModel):
              GROUP BY 1
             """,
             key=order_key,
-            start=start,
-            end=end,
-            companies=tuple(companies.ids),
+            **period,
             visible=self._visible("sales.complaint", "c"),
         )
         # Targets of salespeople whose period lies in the chosen one.
@@ -193,7 +186,7 @@ class SalesKpi(models.AbstractModel):
             key=target_key,
             date_from=date_from,
             date_to=date_to,
-            companies=tuple(companies.ids),
+            companies=period["companies"],
             visible=self._visible("sales.target", "t"),
         )
 

@@ -30,4 +30,4 @@ class ResPartner(models.Model):
 
     def action_sm_dismiss_duplicates(self):
         self.sm_possible_duplicate_ids = [fields.Command.clear()]
-        self.activity_unlink(["mail.mail_activity_data_todo"])
+        self.activity_unlink(["sales_mgmt_channels.mail_activity_type_possible_duplicate"])

@@ -1,4 +1,5 @@
 import contextlib
+import functools
 import logging
 from datetime import timedelta
 
@@ -202,7 +203,7 @@ class SalesChannel(models.Model):
         new, one_by_one, refs = [], [], set()
         for record, data in parsed:
             order = existing.get(data.ref)
-            if order and order.sm_channel_updated_at and data.updated_at <= order.sm_channel_updated_at:
+            if order and self._is_not_newer(order, data):
                 results[record.id] = ("skipped", order, self.env._("Not newer than the imported version."), data)
             elif order or data.ref in refs:
                 one_by_one.append(record)
@@ -229,7 +230,7 @@ class SalesChannel(models.Model):
         try:
             with self.env.cr.savepoint():
                 data = self._parse_record(record)
-                state, order, message = self._import_record(record, data)
+                state, order, message = self._import_record(data)
         except (UserError, ValidationError, normalise.PayloadError) as error:
             state, order, message = "failed", None, str(error)
         except IntegrityError as error:
@@ -247,13 +248,18 @@ class SalesChannel(models.Model):
                 raise normalise.PayloadError([f"unreadable {record.source_format} order: {error}"]) from error
         return normalise.parse_order(raw, prices_include_tax=self.prices_include_tax)
 
-    def _import_record(self, record, data):
-        """(state, order, message) for one parsed record; raises on bad input (rolled back)."""
+    @api.model
+    def _is_not_newer(self, order, data):
+        """The payload is the imported version or an older one: nothing to do."""
+        return bool(order.sm_channel_updated_at) and data.updated_at <= order.sm_channel_updated_at
+
+    def _import_record(self, data):
+        """(state, order, message) for one parsed order; raises on bad input (rolled back)."""
         self._lock_import_keys([data])
         Order = self.env["sale.order"].with_company(self.company_id)
         order = Order.search([("channel_id", "=", self.id), ("channel_order_ref", "=", data.ref)], limit=1)
         if order:
-            if order.sm_channel_updated_at and data.updated_at <= order.sm_channel_updated_at:
+            if self._is_not_newer(order, data):
                 return "skipped", order, self.env._("Not newer than the imported version.")
             self._update_order(order, data)
             return "done", order, False
@@ -308,7 +314,7 @@ class SalesChannel(models.Model):
             keys.append(f"email:{customer.email}")
         if customer.phone:
             keys.append(f"phone:{''.join(c for c in customer.phone if c.isdigit())}")
-        return sorted(set(keys))
+        return keys
 
     def _lock_import_keys(self, datas):
         """Serialise imports that touch the same order or customer, across transactions and servers.
@@ -465,6 +471,7 @@ class SalesChannel(models.Model):
         Partner = self.env["res.partner"].with_context(active_test=False).with_company(self.company_id)
         Identity = self.env["sales.channel.identity"]
         customers = [data.customer for data in datas]
+        country_of = functools.cache(self._country)  # one query per country code of the batch
         buyer_refs = list({c.ref for c in customers if c.ref})
         by_ref = {
             identity.buyer_ref: identity.partner_id
@@ -477,7 +484,7 @@ class SalesChannel(models.Model):
         phones = {}
         for customer in customers:
             if customer.phone and customer.phone not in phones:
-                country = self._country(customer.address.country_code) or self.company_id.country_id
+                country = country_of(customer.address.country_code) or self.company_id.country_id
                 phones[customer.phone] = Partner._phone_format(number=customer.phone, country=country) or False
         by_phone = {}
         for partner in Partner.search(
@@ -502,7 +509,7 @@ class SalesChannel(models.Model):
             index = next((create_keys[key] for key in keys if key in create_keys), None)
             if index is None:
                 index = len(to_create)
-                to_create.append(self._prepare_partner(customer, self._country(customer.address.country_code)))
+                to_create.append(self._prepare_partner(customer, country_of(customer.address.country_code)))
             for key in keys:
                 create_keys.setdefault(key, index)
             matched.append(index)
@@ -545,7 +552,7 @@ class SalesChannel(models.Model):
             partner = partners.browse(partner_id)
             partner.sm_possible_duplicate_ids = [Command.set(duplicate_ids)]
             partner.activity_schedule(
-                "mail.mail_activity_data_todo",
+                "sales_mgmt_channels.mail_activity_type_possible_duplicate",
                 summary=self.env._("Possible duplicate customer"),
                 note=self.env._(
                     "Created by channel %s with the same name and postal code as an existing customer.", self.name

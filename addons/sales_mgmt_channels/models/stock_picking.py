@@ -4,7 +4,7 @@ from odoo.exceptions import UserError
 from odoo.addons.queue_job.exception import RetryableJobError
 from odoo.addons.queue_job.job import identity_exact
 
-from ..adapters import AdapterError, Fulfilment
+from ..adapters import AdapterError, Fulfilment, get_adapter
 from ..tools.http_client import RETRY_STATUSES, ChannelHTTPError
 
 
@@ -32,7 +32,7 @@ class StockPicking(models.Model):
             and p.picking_type_code == "outgoing"
             and p.sale_id.channel_id.push_fulfilment
             and p.sale_id.channel_order_ref
-            and p.sale_id.channel_id._adapter().can_push_fulfilment
+            and get_adapter(p.sale_id.channel_id.channel_type).can_push_fulfilment
         )
 
     def _sm_queue_fulfilment(self):

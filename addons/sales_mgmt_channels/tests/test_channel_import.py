@@ -192,6 +192,10 @@ class TestChannelImport(SalesMgmtCommon):
         self.assertEqual(action["res_model"], "base.partner.merge.automatic.wizard")
         wizard = self.env[action["res_model"]].with_context(**action["context"]).create({})
         self.assertEqual(wizard.partner_ids, new | existing, "Odoo's merge wizard opens with both")
+        other = new.activity_schedule("mail.mail_activity_data_todo", summary="Call back")
+        new.action_sm_dismiss_duplicates()
+        self.assertFalse(new.sm_possible_duplicate_ids)
+        self.assertEqual(new.activity_ids, other, "only the duplicate review is dismissed")
 
     def test_tax_included_prices(self):
         vat = self.env["account.tax"].create({"name": "VAT 25%", "amount": 25, "type_tax_use": "sale"})

@@ -179,11 +179,11 @@ class TestChannelPull(SalesMgmtCommon):
 
     def test_job_identity_key_prevents_double_enqueue(self):
         _run, records = self.woo._store_payloads([{"id": "x"}], "api")
+        domain = [("method_name", "=", "_job_process_records"), ("model_name", "=", "sales.channel")]
+        before = self.env["queue.job"].search(domain)
         self.woo._enqueue_records(records)
         self.woo._enqueue_records(records)
-        jobs = self.env["queue.job"].search(
-            [("method_name", "=", "_job_process_records"), ("model_name", "=", "sales.channel")]
-        )
+        jobs = self.env["queue.job"].search(domain) - before
         self.assertEqual(len(jobs), 1)
         self.assertEqual(jobs.channel, "root.sales_channel")
         self.assertEqual(self.woo._job_process_records(records), "imported 0, skipped 0, failed 1")
