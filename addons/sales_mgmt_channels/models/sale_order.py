@@ -22,6 +22,13 @@ class SaleOrder(models.Model):
         "Refunded in Channel", copy=False, readonly=True, help="The return and credit note were created."
     )
 
+    sm_channel_confirm_queued = fields.Boolean(
+        "Confirmation Queued",
+        copy=False,
+        readonly=True,
+        help="Paid in its channel; a queue job is about to confirm it (the channel confirms in background).",
+    )
+
     _channel_order_ref_uniq = models.Constraint(
         "unique(channel_id, channel_order_ref)", "This channel order has already been imported."
     )

@@ -97,6 +97,15 @@ class SalesChannel(models.Model):
         "Marketplaces and shops usually notify their buyers themselves.",
     )
 
+    confirm_in_background = fields.Boolean(
+        "Confirm in Background",
+        tracking=True,
+        help="Paid orders are created at once and confirmed by queue jobs, one per batch: imports and "
+        "webhooks answer sooner and Odoo's confirmation (credit and stock checks, deliveries) runs on "
+        "the job runner's workers, in parallel across servers. Until then the order is a quotation "
+        "marked 'Confirmation Queued'.",
+    )
+
     shipping_product_id = fields.Many2one(
         "product.product",
         domain=[("type", "=", "service")],
@@ -279,10 +288,11 @@ class SalesChannel(models.Model):
         self._lock_import_keys(datas)
         partners = self._match_customers(datas)
         products = self._map_products({line.sku for data in datas for line in data.lines})
+        line_defaults = self._prepare_line_defaults()
         vals_list, kept = [], []
         for (record, data), partner in zip(items, partners, strict=True):
             try:
-                vals_list.append(self._prepare_order(data, partner, products))
+                vals_list.append(self._prepare_order(data, partner, products, line_defaults))
                 kept.append((record, data))
             except UserError as error:
                 results[record.id] = ("failed", None, str(error), data)
@@ -344,7 +354,7 @@ class SalesChannel(models.Model):
         )
         return result
 
-    def _prepare_order(self, data, partner, products=None):
+    def _prepare_order(self, data, partner, products=None, line_defaults=None):
         currency = self._currency(data.currency)
         pricelist = self.pricelist_id
         if not pricelist or pricelist.currency_id != currency:
@@ -360,7 +370,7 @@ class SalesChannel(models.Model):
             "channel_order_ref": data.ref,
             "sm_channel_updated_at": data.updated_at,
             "note": data.note,
-            "order_line": self._prepare_lines(data, products),
+            "order_line": self._prepare_lines(data, products, line_defaults),
         }
         # Unset channel settings leave Odoo's defaults (the partner's pricelist, the company's warehouse...).
         for fname, value in (
@@ -384,8 +394,20 @@ class SalesChannel(models.Model):
             [("currency_id", "=", currency.id), ("company_id", "in", [False, self.company_id.id])], limit=1
         )
 
-    def _prepare_lines(self, data, products=None):
+    def _prepare_line_defaults(self):
+        """Values common to every imported line of a batch.
+
+        Without any analytic distribution model in the company, Odoo's computed distribution of
+        a line is empty: saying so saves one model search per line (a quarter of an order's create).
+        """
+        models = self.env["account.analytic.distribution.model"].sudo()
+        if not models.search_count([("company_id", "in", [False, self.company_id.id])], limit=1):
+            return {"analytic_distribution": False}
+        return {}
+
+    def _prepare_lines(self, data, products=None, line_defaults=None):
         products = products if products is not None else self._map_products({line.sku for line in data.lines})
+        line_defaults = line_defaults if line_defaults is not None else self._prepare_line_defaults()
         lines = []
         for line in data.lines:
             product = products.get(line.sku)
@@ -396,6 +418,7 @@ class SalesChannel(models.Model):
             lines.append(
                 Command.create(
                     {
+                        **line_defaults,
                         "product_id": product.id,
                         "name": line.name or product.display_name,
                         "product_uom_qty": float(line.quantity),
@@ -411,6 +434,7 @@ class SalesChannel(models.Model):
             lines.append(
                 Command.create(
                     {
+                        **line_defaults,
                         "product_id": self.shipping_product_id.id,
                         "product_uom_qty": 1,
                         "price_unit": self._price_excluding_tax(self.shipping_product_id, data.shipping),
@@ -630,10 +654,13 @@ class SalesChannel(models.Model):
             )
 
     def _apply_status_many(self, by_status):
-        """{status: order ids} of new orders: paid ones confirmed together, cancelled ones cancelled."""
+        """{status: order ids} of new orders: paid ones confirmed together (or by a queue job),
+        cancelled ones cancelled."""
         Order = self.env["sale.order"].with_company(self.company_id)
         paid = Order.browse(by_status.get("paid", []))
-        if paid:
+        if paid and self.confirm_in_background:
+            self._enqueue_confirmation(paid)
+        elif paid:
             paid.action_confirm()
         cancelled = Order.browse(by_status.get("cancelled", []) + by_status.get("refunded", []))
         if cancelled:
@@ -642,6 +669,7 @@ class SalesChannel(models.Model):
     def _apply_status(self, order, data):
         if data.status == "paid" and order.state in ("draft", "sent"):
             order.action_confirm()
+            order.sm_channel_confirm_queued = False
         elif data.status == "refunded" and order.state == "sale" and order._sm_delivered_pickings():
             self._refund_delivered(order)
         elif data.status in ("cancelled", "refunded") and order.state != "cancel":
@@ -775,13 +803,56 @@ class SalesChannel(models.Model):
             )
         return run
 
+    def _delay(self, description):
+        """This channel, delayed on the channels' job channel; the identity key makes
+        re-enqueuing the same job a no-op."""
+        return self.with_delay(channel=JOB_CHANNEL, identity_key=identity_exact, description=description)
+
     def _enqueue_records(self, records):
-        """One queue job per page of stored records; the identity key makes re-enqueuing a no-op."""
-        self.with_delay(
-            channel=JOB_CHANNEL,
-            identity_key=identity_exact,
-            description=self.env._("Import %(count)s orders of %(channel)s", count=len(records), channel=self.name),
-        )._job_process_records(records)
+        """One queue job per page of stored records."""
+        description = self.env._("Import %(count)s orders of %(channel)s", count=len(records), channel=self.name)
+        self._delay(description)._job_process_records(records)
+
+    def _enqueue_confirmation(self, orders):
+        """Paid orders of a batch: one queue job confirms them (see confirm_in_background)."""
+        orders.sm_channel_confirm_queued = True
+        description = self.env._("Confirm %(count)s orders of %(channel)s", count=len(orders), channel=self.name)
+        self._delay(description)._job_confirm_orders(orders)
+
+    def _job_confirm_orders(self, orders):
+        """Queue job: confirm queued orders still quotations, together, through the approval flow of
+        sales_mgmt_core (held orders wait for approval as usual). An order that cannot be confirmed
+        gets the error in its chatter and an activity; the others are confirmed."""
+        orders = orders.with_company(self.company_id).exists()
+        todo = orders.filtered(lambda o: o.sm_channel_confirm_queued and o.state in ("draft", "sent"))
+        failed = orders.browse()
+        try:
+            with self.env.cr.savepoint():
+                todo.action_confirm()
+        except (UserError, ValidationError):
+            self.env.invalidate_all()
+            for order in todo:
+                try:
+                    with self.env.cr.savepoint():
+                        order.action_confirm()
+                except (UserError, ValidationError) as error:
+                    self.env.invalidate_all()
+                    failed |= order
+                    self._confirmation_failed(order, error)
+        orders.sm_channel_confirm_queued = False
+        return (
+            f"confirmed {len(todo) - len(failed)}, failed {len(failed)}, not quotations any more {len(orders - todo)}"
+        )
+
+    def _confirmation_failed(self, order, error):
+        message = self.env._("The paid order could not be confirmed: %s", error)
+        order.message_post(body=message)
+        order.activity_schedule(
+            "mail.mail_activity_data_warning",
+            summary=self.env._("Confirm the paid channel order"),
+            note=message,
+            user_id=(order.user_id or self.user_id or self.env.ref("base.user_admin")).id,
+        )
 
     def _job_process_records(self, records):
         """Queue job: process stored records still pending or failed (a crashed job is simply run again)."""

@@ -4,6 +4,7 @@ from odoo import Command
 from odoo.exceptions import AccessError
 from odoo.tests import new_test_user, tagged
 
+from odoo.addons.queue_job.tests.common import trap_jobs
 from odoo.addons.sales_mgmt_core.tests.common import SalesMgmtCommon
 
 from .test_normalise_unit import order
@@ -230,3 +231,55 @@ class TestChannelImport(SalesMgmtCommon):
         self._import(order())
         partner = self.env["sale.order"].search([("channel_order_ref", "=", "1001")]).partner_id
         self.assertEqual(partner.customer_tier_id, gold)
+
+    def test_confirm_in_background(self):
+        """Paid orders are created at once and confirmed by one queue job per batch; orders
+        cancelled meanwhile stay cancelled."""
+        self.channel.confirm_in_background = True
+        Order = self.env["sale.order"]
+        with trap_jobs() as trap:
+            result = self._import(order(), order(id="1002"), order(id="1003", status="pending"))
+            self.assertEqual(result["done"], 3)
+            orders = Order.search([("channel_id", "=", self.channel.id)], order="channel_order_ref")
+            self.assertEqual(orders.mapped("state"), ["draft"] * 3, "nothing confirmed before the job runs")
+            self.assertEqual(orders.mapped("sm_channel_confirm_queued"), [True, True, False])
+            trap.assert_jobs_count(1, only=self.channel._job_confirm_orders)
+            trap.assert_enqueued_job(self.channel._job_confirm_orders, args=(orders[:2],))
+            self._import(order(id="1002", status="cancelled", updated_at="2026-11-21T10:00:00Z"))
+            trap.perform_enqueued_jobs()
+        self.assertEqual(orders.mapped("state"), ["sale", "cancel", "draft"])
+        self.assertFalse(any(orders.mapped("sm_channel_confirm_queued")))
+
+    def test_background_confirmation_failure_is_shown_on_the_order(self):
+        """An order the job cannot confirm (here its warehouse lost its delivery route) gets the
+        error in its chatter and an activity; the other orders of the batch are confirmed."""
+        self.channel.confirm_in_background = True
+        broken = self.env["stock.warehouse"].create({"name": "No delivery", "code": "NODLV"})
+        broken.delivery_route_id.rule_ids.active = False
+        with trap_jobs() as trap:
+            self._import(order(), order(id="1002"))
+            orders = self.env["sale.order"].search([("channel_id", "=", self.channel.id)], order="channel_order_ref")
+            orders[1].warehouse_id = broken  # a salesperson changed the quotation meanwhile
+            trap.perform_enqueued_jobs()
+        self.assertEqual(orders.mapped("state"), ["sale", "draft"])
+        self.assertFalse(orders[1].sm_channel_confirm_queued)
+        self.assertIn("could not be confirmed", orders[1].message_ids[0].body)
+        activity = orders[1].activity_ids
+        self.assertEqual(activity.activity_type_id, self.env.ref("mail.mail_activity_data_warning"))
+        self.assertEqual(activity.summary, "Confirm the paid channel order")
+
+    def test_analytic_distribution_models_apply_to_imported_lines(self):
+        """Imports skip Odoo's per-line analytic lookup only when the company has no model."""
+        self._import(order(id="0999"))
+        plain = self.env["sale.order"].search([("channel_order_ref", "=", "0999")])
+        self.assertFalse(any(plain.order_line.mapped("analytic_distribution")))
+        plan = self.env["account.analytic.plan"].create({"name": "Channels"})
+        account = self.env["account.analytic.account"].create({"name": "Web shop", "plan_id": plan.id})
+        self.env["account.analytic.distribution.model"].create(
+            {"product_id": self.product_a.id, "analytic_distribution": {str(account.id): 100}}
+        )
+        self._import(order())
+        sale = self.env["sale.order"].search([("channel_order_ref", "=", "1001")])
+        line_a = sale.order_line.filtered(lambda line: line.product_id == self.product_a)
+        self.assertEqual(line_a.analytic_distribution, {str(account.id): 100})
+        self.assertFalse((sale.order_line - line_a).mapped("analytic_distribution")[0])
