@@ -581,7 +581,7 @@ class SalesChannel(models.Model):
                 note=self.env._(
                     "Created by channel %s with the same name and postal code as an existing customer.", self.name
                 ),
-                user_id=(self.user_id or self.env.ref("base.user_admin")).id,
+                user_id=self._responsible_user().id,
             )
 
     def _address_values(self, address, country):
@@ -669,7 +669,8 @@ class SalesChannel(models.Model):
     def _apply_status(self, order, data):
         if data.status == "paid" and order.state in ("draft", "sent"):
             order.action_confirm()
-            order.sm_channel_confirm_queued = False
+            if order.sm_channel_confirm_queued:  # confirmed before its queued job ran
+                order.sm_channel_confirm_queued = False
         elif data.status == "refunded" and order.state == "sale" and order._sm_delivered_pickings():
             self._refund_delivered(order)
         elif data.status in ("cancelled", "refunded") and order.state != "cancel":
@@ -844,6 +845,10 @@ class SalesChannel(models.Model):
             f"confirmed {len(todo) - len(failed)}, failed {len(failed)}, not quotations any more {len(orders - todo)}"
         )
 
+    def _responsible_user(self, order=None):
+        """Who gets the channel's activities: the order's salesperson, the channel's, the administrator."""
+        return (order and order.user_id) or self.user_id or self.env.ref("base.user_admin")
+
     def _confirmation_failed(self, order, error):
         message = self.env._("The paid order could not be confirmed: %s", error)
         order.message_post(body=message)
@@ -851,7 +856,7 @@ class SalesChannel(models.Model):
             "mail.mail_activity_data_warning",
             summary=self.env._("Confirm the paid channel order"),
             note=message,
-            user_id=(order.user_id or self.user_id or self.env.ref("base.user_admin")).id,
+            user_id=self._responsible_user(order).id,
         )
 
     def _job_process_records(self, records):
