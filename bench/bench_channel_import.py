@@ -4,10 +4,11 @@
 from returning customers, imported through `sales.channel.import_orders` over XML-RPC in
 batches, against the per-order XML-RPC script an integrator writes (search the partner by
 e-mail, create it if missing, create the order with its lines, confirm), on a sample of the
-same orders, both against the same Odoo server started here (both confirm; neither e-mails
-the customer). Then the same 10,000 again:
-nothing new may be created. Run with `make bench BENCH=channel_import`; SM_BENCH_SCALE
-lowers the sizes.
+same orders, all against one Odoo server started here with workers and the queue_job runner
+(both confirm; neither e-mails the customer). Then the same 10,000 again: nothing new may be
+created. Then 10,000 other orders into a channel that confirms in background: the time until
+the import calls return and the time until the job runner has confirmed every order.
+Run with `make bench BENCH=channel_import`; SM_BENCH_SCALE lowers the sizes.
 """
 
 import os
@@ -31,6 +32,8 @@ SAMPLE = max(30, min(400, ORDERS // 20))
 PRODUCTS = 300
 RETURNING = 0.30
 PASSWORD = "bench-import-pw-1"
+WORKERS = int(os.environ.get("SM_BENCH_WORKERS", "3"))
+JOBS = int(os.environ.get("SM_BENCH_JOBS", "2"))  # confirmation jobs at once
 
 
 def free_port():
@@ -57,8 +60,16 @@ def setup(env):
     )
     products.taxes_id = False
     shipping = env["product.product"].create({"name": "Bench shipping", "type": "service", "taxes_id": False})
-    channel = env["sales.channel"].create(
-        {"name": f"Bench shop {time.time():.0f}", "channel_type": "json", "shipping_product_id": shipping.id}
+    channel, background = env["sales.channel"].create(
+        [
+            {
+                "name": f"Bench shop {time.time():.0f}{suffix}",
+                "channel_type": "json",
+                "shipping_product_id": shipping.id,
+                "confirm_in_background": suffix == " (background)",
+            }
+            for suffix in ("", " (background)")
+        ]
     )
     users = env["res.users"].create(
         [
@@ -82,7 +93,7 @@ def setup(env):
             for i in range(int(ORDERS * RETURNING))
         ]
     )
-    return channel, users, products, returning.mapped("email")
+    return channel, background, users, products, returning.mapped("email")
 
 
 def make_orders(rnd, channel, products, returning_emails, count, prefix):
@@ -115,6 +126,8 @@ def make_orders(rnd, channel, products, returning_emails, count, prefix):
 
 
 def start_server(port):
+    """Odoo with workers and the queue_job runner, as the README's production setup: one worker
+    answers the import calls while the runner hands confirmation jobs to the others."""
     args = [
         sys.executable,
         os.path.join(os.path.dirname(next(iter(odoo.__path__))), "odoo-bin"),
@@ -124,16 +137,31 @@ def start_server(port):
         os.environ["SM_BENCH_DB"],
         "--db-filter",
         f"^{os.environ['SM_BENCH_DB']}$",
+        "--http-interface",
+        "127.0.0.1",
         "--http-port",
         str(port),
+        "--gevent-port",
+        str(free_port()),
         "--workers",
-        "0",
+        str(WORKERS),
+        "--limit-time-cpu",
+        "3600",
+        "--limit-time-real",
+        "7200",
         "--max-cron-threads",
         "0",
+        "--load",
+        "base,web,queue_job",
         "--log-level",
         "warn",
     ]
-    server = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    env = dict(os.environ, ODOO_QUEUE_JOB_CHANNELS=f"root:{JOBS}")
+    log = os.environ.get("SM_BENCH_SERVER_LOG")  # the server's log, to see job retries
+    if log:
+        args[-1] = "info"
+        args.extend(["--logfile", log])
+    server = subprocess.Popen(args, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     for _i in range(120):
         try:
             with urllib.request.urlopen(f"http://127.0.0.1:{port}/web/health", timeout=2):
@@ -142,6 +170,28 @@ def start_server(port):
             time.sleep(0.5)
     server.kill()
     raise RuntimeError("the Odoo server did not start")
+
+
+def wait_confirmed(channel_id, expected, timeout):
+    """Seconds until every order of the channel is confirmed by the job runner."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with odoo_env() as env:
+            env.cr.execute(
+                "SELECT count(*) FILTER (WHERE state = 'sale'), count(*) FILTER (WHERE sm_channel_confirm_queued)"
+                " FROM sale_order WHERE channel_id = %s",
+                [channel_id],
+            )
+            confirmed, queued = env.cr.fetchone()
+            env.cr.execute(
+                "SELECT count(*) FROM queue_job WHERE state = 'failed' AND func_string LIKE %s",
+                [f"sales.channel({channel_id},)%"],
+            )
+            failed_jobs = env.cr.fetchone()[0]
+        if confirmed >= expected or failed_jobs:
+            return confirmed, queued, failed_jobs
+        time.sleep(0.5)
+    raise RuntimeError(f"orders of channel {channel_id} not confirmed within {timeout} s")
 
 
 def counts(models, db, uid, channel_id):
@@ -187,12 +237,13 @@ def baseline_order(models, db, uid, order, product_ids, shipping_id):
 def main():
     rnd = random.Random(7)
     with odoo_env(commit=True) as env:
-        channel, users, products, returning_emails = setup(env)
-        channel_id, shipping_id = channel.id, channel.shipping_product_id.id
+        channel, background, users, products, returning_emails = setup(env)
+        channel_id, background_id, shipping_id = channel.id, background.id, channel.shipping_product_id.id
         logins = users.mapped("login")
         product_list = [(p.default_code, p.list_price) for p in products]
         product_ids = {p.default_code: p.id for p in products}
     orders = make_orders(rnd, channel_id, product_list, returning_emails, ORDERS, "B")
+    queued = make_orders(rnd, background_id, product_list, returning_emails, ORDERS, "Q")
     sample = make_orders(rnd, channel_id, product_list, returning_emails, SAMPLE, "S")
 
     port = free_port()
@@ -204,27 +255,31 @@ def main():
         uid_import = common.authenticate(db, logins[0], PASSWORD, {})
         uid_script = common.authenticate(db, logins[1], PASSWORD, {})
 
-        def import_all():
+        def import_all(to_channel, payloads):
             done = failed = 0
-            for start in range(0, len(orders), BATCH):
+            for start in range(0, len(payloads), BATCH):
                 result = models.execute_kw(
                     db,
                     uid_import,
                     PASSWORD,
                     "sales.channel",
                     "import_orders",
-                    [[channel_id], orders[start : start + BATCH]],
+                    [[to_channel], payloads[start : start + BATCH]],
                 )
                 done += result["done"]
                 failed += result["failed"]
             return done, failed
 
         with Timer() as t_first:
-            done, failed = import_all()
+            done, failed = import_all(channel_id, orders)
         before = counts(models, db, uid_script, channel_id)
         with Timer() as t_again:
-            done_again, _failed = import_all()
+            done_again, _failed = import_all(channel_id, orders)
         after = counts(models, db, uid_script, channel_id)
+        with Timer() as t_confirmed:
+            with Timer() as t_calls:
+                done_bg, failed_bg = import_all(background_id, queued)
+            confirmed_bg, queued_left, failed_jobs = wait_confirmed(background_id, done_bg, max(900, ORDERS))
         with Timer() as t_base:
             for order in sample:
                 baseline_order(models, db, uid_script, order, product_ids, shipping_id)
@@ -235,10 +290,12 @@ def main():
     rate_first = ORDERS / t_first.seconds
     rate_base = SAMPLE / t_base.seconds
     rate_again = ORDERS / t_again.seconds
+    rate_calls = ORDERS / t_calls.seconds
+    rate_confirmed = ORDERS / t_confirmed.seconds
     ratio = rate_first / rate_base
     ratio_again = t_first.seconds / t_again.seconds
     report(
-        "channel import over XML-RPC",
+        f"channel import over XML-RPC ({WORKERS} workers, job runner root:{JOBS})",
         [
             ("orders x lines, returning customers", f"{ORDERS} x 3 (+ shipping), {RETURNING:.0%}"),
             (f"import_orders, batches of {BATCH} (s)", f"{t_first.seconds:.1f}  ({done} imported, {failed} failed)"),
@@ -250,11 +307,23 @@ def main():
             ("  orders/s", f"{rate_again:.1f}"),
             ("  first import / re-import", f"{ratio_again:.1f}x"),
             ("channel orders, bench partners before / after re-import", f"{before} / {after}"),
+            (
+                "confirm in background: import calls return (s)",
+                f"{t_calls.seconds:.1f}  ({done_bg} imported, {failed_bg} failed)",
+            ),
+            ("  orders/s, speed-up over the script", f"{rate_calls:.1f}, {rate_calls / rate_base:.1f}x"),
+            (
+                "  every order confirmed by the job runner (s)",
+                f"{t_confirmed.seconds:.1f}  ({confirmed_bg} confirmed, {queued_left} still queued, "
+                f"{failed_jobs} failed jobs)",
+            ),
+            ("  orders/s, speed-up over the script", f"{rate_confirmed:.1f}, {rate_confirmed / rate_base:.1f}x"),
         ],
     )
     print(
         f"RESULT import_rate={rate_first:.1f}/s script_rate={rate_base:.1f}/s ratio={ratio:.1f}x "
-        f"reimport={t_again.seconds:.1f}s reimport_ratio={ratio_again:.1f}x new_on_reimport={after[0] - before[0]}"
+        f"reimport={t_again.seconds:.1f}s reimport_ratio={ratio_again:.1f}x new_on_reimport={after[0] - before[0]} "
+        f"background_calls={rate_calls / rate_base:.1f}x background_confirmed={rate_confirmed / rate_base:.1f}x"
     )
 
 

@@ -215,7 +215,7 @@ def main():
             """,
             [env.company.id, env.company.currency_id.id, customers],
         )
-        env.cr.execute("UPDATE res_partner SET sm_segment_dirty = TRUE WHERE id = ANY(%s)", [customers])
+        env["sales.segment.queue"]._enqueue(customers)
         with Timer() as t_incr:
             touched = engine._cron_recompute_dirty()
             env.flush_all()

@@ -20,6 +20,7 @@ from . import (
     sales_credit_lock,
     sales_inventory_cost,
     sales_safety_stock,
+    sales_segment_queue,
     sales_stock_alert,
     sales_target,
     sales_visit,

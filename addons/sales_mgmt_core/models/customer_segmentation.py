@@ -80,14 +80,9 @@ class SalesCustomerSegmentation(models.AbstractModel):
     @api.model
     def _cron_recompute_dirty(self, limit=20000):
         """Incremental pass over customers whose orders changed since the last pass."""
-        self.env.cr.execute(
-            "SELECT id FROM res_partner WHERE sm_segment_dirty ORDER BY id LIMIT %s FOR UPDATE SKIP LOCKED",
-            [limit],
-        )
-        ids = [r[0] for r in self.env.cr.fetchall()]
+        ids = self.env["sales.segment.queue"]._take(limit)
         if ids:
             self._recompute(partner_ids=ids)
-            self.env.cr.execute("UPDATE res_partner SET sm_segment_dirty = NULL WHERE id = ANY(%s)", [ids])
             self.env["res.partner"].invalidate_model(["sm_segment_dirty"])
         return len(ids)
 

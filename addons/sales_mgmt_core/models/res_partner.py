@@ -79,10 +79,20 @@ class ResPartner(models.Model):
     birthday = fields.Date()
     sm_birthday_greeted_year = fields.Integer(copy=False, groups="base.group_system")
     sm_winback_sent_date = fields.Date("Win-back Sent", copy=False, readonly=True, groups=SCORE_GROUPS)
-    sm_segment_dirty = fields.Boolean(copy=False, groups="base.group_system", index="btree_not_null")
+    sm_segment_dirty = fields.Boolean(
+        "Segment Recompute Queued",
+        compute="_compute_sm_segment_dirty",
+        groups="base.group_system",
+        help="An order of this customer changed since the last incremental segment pass.",
+    )
     complaint_ids = fields.One2many("sales.complaint", "partner_id", groups=SCORE_GROUPS)
     complaint_count = fields.Integer(compute="_compute_complaint_count", groups=SCORE_GROUPS)
     open_complaint_count = fields.Integer(compute="_compute_complaint_count", groups=SCORE_GROUPS)
+
+    def _compute_sm_segment_dirty(self):
+        queued = self.env["sales.segment.queue"]._queued(self.ids)
+        for partner in self:
+            partner.sm_segment_dirty = partner.id in queued
 
     def _compute_complaint_count(self):
         domain = [("partner_id", "child_of", self.commercial_partner_id.ids)]

@@ -139,30 +139,53 @@ class SaleOrder(models.Model):
     def _sm_hold_failing_orders(self):
         """Run the checks; put the failing orders on hold. Returns the held orders."""
         held = self.browse()
-        for order in self.filtered(lambda o: o.state in ("draft", "sent")):
+        quotations = self.filtered(lambda o: o.state in ("draft", "sent"))
+        # Every credit row of the batch at once, in one order: two batches sharing customers
+        # wait for each other instead of deadlocking.
+        self.env["sales.credit.lock"]._lock_many(
+            {(order._sm_credit_partner().id, order.company_id.id) for order in quotations if order._sm_credit_limit()}
+        )
+        for order in quotations:
             failures = order._sm_check_credit() + order._sm_check_stock()
             if failures:
                 order._sm_put_on_hold(failures)
                 held |= order
         return held
 
-    def _sm_credit_figures(self):
-        """Credit figures of the order's commercial partner, in company currency.
+    def _sm_credit_partner(self):
+        """The customer whose credit an order uses: the invoiced commercial partner."""
+        self.ensure_one()
+        return self.partner_invoice_id.commercial_partner_id or self.partner_id.commercial_partner_id
 
-        Locks the (partner, company) credit row first: a concurrent confirmation for the same
-        customer waits, then fails to serialize and is retried by Odoo, seeing this one.
-        """
+    def _sm_credit_limit(self):
+        """Credit limit of the order's customer in company currency (0: none): the customer's
+        own, else their tier's, else the company default when enabled."""
         self.ensure_one()
         company = self.company_id
-        partner = self.partner_invoice_id.commercial_partner_id or self.partner_id.commercial_partner_id
-        self.env["sales.credit.lock"]._lock(partner, company)
-        partner_c = partner.with_company(company).sudo()
+        partner_c = self._sm_credit_partner().with_company(company).sudo()
         limit = partner_c.credit_limit if partner_c.use_partner_credit_limit else 0.0
         if not limit:
             tier = partner_c.customer_tier_id
             limit = tier.credit_limit if tier and tier.credit_limit else 0.0
         if not limit and company.account_use_credit_limit:
             limit = company.account_default_credit_limit
+        return limit
+
+    def _sm_credit_figures(self):
+        """Credit figures of the order's commercial partner, in company currency.
+
+        With a credit limit, locks the (partner, company) credit row first: a concurrent
+        confirmation for the same customer waits, then fails to serialize and is retried by
+        Odoo, seeing this one. Without a limit, nothing another confirmation does changes the
+        outcome (blocked flag, overdue invoices), so confirmations do not wait for each other.
+        """
+        self.ensure_one()
+        company = self.company_id
+        partner = self._sm_credit_partner()
+        limit = self._sm_credit_limit()
+        if limit:
+            self.env["sales.credit.lock"]._lock_many([(partner.id, company.id)])
+        partner_c = partner.with_company(company).sudo()
         overdue_before = fields.Date.context_today(self) - timedelta(days=partner_c.sm_allowed_overdue_days or 0)
         self.env.flush_all()
         receivable, overdue = self.env.execute_query(
@@ -442,13 +465,10 @@ class SaleOrder(models.Model):
                 )
 
     def _sm_mark_customers_dirty(self):
-        """Queue the customers for the incremental segment recompute (one UPDATE)."""
+        """Queue the customers for the incremental segment recompute (one INSERT)."""
         partner_ids = self.partner_id.commercial_partner_id.ids
         if partner_ids:
-            self.env.cr.execute(
-                "UPDATE res_partner SET sm_segment_dirty = TRUE WHERE id = ANY(%s) AND sm_segment_dirty IS NOT TRUE",
-                [partner_ids],
-            )
+            self.env["sales.segment.queue"]._enqueue(partner_ids)
             self.env["res.partner"].invalidate_model(["sm_segment_dirty"])
 
     def action_view_complaints(self):

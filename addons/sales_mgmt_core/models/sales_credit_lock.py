@@ -24,14 +24,21 @@ class SalesCreditLock(models.AbstractModel):
             )
         """)
 
-    def _lock(self, partner, company):
+    def _lock_many(self, pairs):
+        """Upsert the rows of these (partner id, company id) pairs, in sorted order so that
+        two transactions locking overlapping sets wait for each other and never deadlock."""
+        pairs = sorted(set(pairs))
+        if not pairs:
+            return
         self.env.execute_query(
             SQL(
                 """
-            INSERT INTO sales_mgmt_credit_lock (partner_id, company_id) VALUES (%s, %s)
+            INSERT INTO sales_mgmt_credit_lock (partner_id, company_id)
+            SELECT partner_id, company_id FROM unnest(%s::int[], %s::int[]) AS t(partner_id, company_id)
+             ORDER BY partner_id, company_id
             ON CONFLICT (partner_id, company_id) DO UPDATE SET checked_at = now() at time zone 'UTC'
             """,
-                partner.id,
-                company.id,
+                [partner_id for partner_id, _company_id in pairs],
+                [company_id for _partner_id, company_id in pairs],
             )
         )

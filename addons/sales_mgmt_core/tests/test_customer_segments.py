@@ -223,6 +223,22 @@ class TestCustomerSegments(SalesMgmtOrderCommon):
         self.assertEqual(buyer.rfm_monetary_score, 5)
         self.assertFalse(buyer.sudo().sm_segment_dirty)
 
+    def test_incremental_pass_that_fails_keeps_customers_queued(self):
+        self._recompute()
+        buyer = self.env["res.partner"].create({"name": "Queued Buyer"})
+        order = self._order(buyer, 500, days_ago=0)
+        order._action_cancel()  # confirming and cancelling both queue the customer
+        self.assertEqual(self.env["sales.segment.queue"]._queued(buyer.ids), set(buyer.ids))
+
+        def boom(*args, **kwargs):
+            raise RuntimeError("scoring failed")
+
+        with patch(f"{ENGINE}._recompute", boom), self.assertRaises(RuntimeError), self.env.cr.savepoint():
+            self.Engine._cron_recompute_dirty()
+        self.assertTrue(buyer.sudo().sm_segment_dirty)
+        self.Engine._cron_recompute_dirty()
+        self.assertFalse(buyer.sudo().sm_segment_dirty)
+
     def test_due_to_reorder_filter_domain(self):
         self._recompute()
         self.assertTrue(self.vip.predicted_next_order_date)

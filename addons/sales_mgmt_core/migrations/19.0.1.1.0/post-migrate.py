@@ -1,0 +1,10 @@
+"""Customers flagged for the incremental segment pass move to the queue table."""
+
+from odoo.tools.sql import column_exists
+
+
+def migrate(cr, version):
+    if column_exists(cr, "res_partner", "sm_segment_dirty"):
+        cr.execute(
+            "INSERT INTO sales_mgmt_segment_queue (partner_id) SELECT id FROM res_partner WHERE sm_segment_dirty"
+        )
