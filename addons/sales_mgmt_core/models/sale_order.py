@@ -140,11 +140,7 @@ class SaleOrder(models.Model):
         """Run the checks; put the failing orders on hold. Returns the held orders."""
         held = self.browse()
         quotations = self.filtered(lambda o: o.state in ("draft", "sent"))
-        # Every credit row of the batch at once, in one order: two batches sharing customers
-        # wait for each other instead of deadlocking.
-        self.env["sales.credit.lock"]._lock_many(
-            {(order._sm_credit_partner().id, order.company_id.id) for order in quotations if order._sm_credit_limit()}
-        )
+        quotations._sm_lock_credit()
         for order in quotations:
             failures = order._sm_check_credit() + order._sm_check_stock()
             if failures:
@@ -171,20 +167,24 @@ class SaleOrder(models.Model):
             limit = company.account_default_credit_limit
         return limit
 
-    def _sm_credit_figures(self):
-        """Credit figures of the order's commercial partner, in company currency.
+    def _sm_lock_credit(self):
+        """Lock the (customer, company) credit rows of these orders' customers that have a credit
+        limit, all at once in one order: a concurrent confirmation for the same customer waits,
+        then fails to serialize and is retried by Odoo, seeing these orders; two batches sharing
+        customers wait for each other instead of deadlocking. Without a limit, nothing another
+        confirmation does changes the outcome (blocked flag, overdue invoices), so
+        confirmations do not wait for each other."""
+        self.env["sales.credit.lock"]._lock_many(
+            {(order._sm_credit_partner().id, order.company_id.id) for order in self if order._sm_credit_limit()}
+        )
 
-        With a credit limit, locks the (partner, company) credit row first: a concurrent
-        confirmation for the same customer waits, then fails to serialize and is retried by
-        Odoo, seeing this one. Without a limit, nothing another confirmation does changes the
-        outcome (blocked flag, overdue invoices), so confirmations do not wait for each other.
-        """
+    def _sm_credit_figures(self):
+        """Credit figures of the order's commercial partner, in company currency (callers lock
+        the credit rows first, see ``_sm_lock_credit``)."""
         self.ensure_one()
         company = self.company_id
         partner = self._sm_credit_partner()
         limit = self._sm_credit_limit()
-        if limit:
-            self.env["sales.credit.lock"]._lock_many([(partner.id, company.id)])
         partner_c = partner.with_company(company).sudo()
         overdue_before = fields.Date.context_today(self) - timedelta(days=partner_c.sm_allowed_overdue_days or 0)
         self.env.flush_all()
@@ -371,6 +371,7 @@ class SaleOrder(models.Model):
 
     def action_approve(self):
         self._sm_check_approver()
+        self._sm_lock_credit()
         for order in self:
             figures = order._sm_credit_figures()
             currency = order.company_id.currency_id
