@@ -3,6 +3,7 @@ from . import (
     customer_tier,
     res_partner,
     sale_order,
+    sale_order_credit_check,
     sale_order_line,
     sales_channel,
     sales_channel_file_column,

@@ -22,6 +22,12 @@ class SaleOrder(models.Model):
         "Refunded in Channel", copy=False, readonly=True, help="The return and credit note were created."
     )
 
+    sm_channel_paid = fields.Boolean(
+        "Paid in Channel",
+        copy=False,
+        readonly=True,
+        help="The channel collected the payment: the credit check does not apply (set by the import only).",
+    )
     sm_channel_confirm_queued = fields.Boolean(
         "Confirmation Queued",
         copy=False,
@@ -32,6 +38,9 @@ class SaleOrder(models.Model):
     _channel_order_ref_uniq = models.Constraint(
         "unique(channel_id, channel_order_ref)", "This channel order has already been imported."
     )
+
+    def _sm_protected_fields(self):
+        return super()._sm_protected_fields() | {"sm_channel_paid"}
 
     def _sm_notify_customer(self, template_xmlid, picking=None):
         """Orders of a channel that notifies its buyers itself get no e-mail from Odoo."""

@@ -144,6 +144,7 @@ class SalesChannel(models.Model):
             raise AccessError(self.env._("Importing channel orders needs the Import Orders right."))
         if not isinstance(payloads, list):
             raise UserError(self.env._("import_orders takes a list of orders."))
+        self.check_access("read")  # the channel's company must be one of the user's
         channel = self.sudo()
         run, records = channel._store_payloads(payloads, "api")
         return channel._process_records(records, run=run)
@@ -658,6 +659,7 @@ class SalesChannel(models.Model):
         cancelled ones cancelled."""
         Order = self.env["sale.order"].with_company(self.company_id)
         paid = Order.browse(by_status.get("paid", []))
+        paid._sm_system_write({"sm_channel_paid": True})
         if paid and self.confirm_in_background:
             self._enqueue_confirmation(paid)
         elif paid:
@@ -668,6 +670,8 @@ class SalesChannel(models.Model):
 
     def _apply_status(self, order, data):
         if data.status == "paid" and order.state in ("draft", "sent"):
+            if not order.sm_channel_paid:
+                order._sm_system_write({"sm_channel_paid": True})
             order.action_confirm()
             if order.sm_channel_confirm_queued:  # confirmed before its queued job ran
                 order.sm_channel_confirm_queued = False

@@ -32,6 +32,7 @@ class SalesChannelFileImportWizard(models.TransientModel):
             content = base64.b64decode(self.file or b"")
         except (binascii.Error, ValueError) as error:
             raise UserError(self.env._("The file could not be read.")) from error
+        self.channel_id.check_access("read")  # the channel's company must be one of the user's
         channel = self.channel_id.sudo()
         mapping = {column.target: column.column for column in channel.file_column_ids}
         try:

@@ -1,19 +1,33 @@
+import hashlib
+import json
 import logging
-from datetime import timedelta
+from contextlib import contextmanager
 
 from markupsafe import Markup
 
-from odoo import api, fields, models
+from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError
-from odoo.tools import SQL, format_amount
-
-from ..tools import approval
+from odoo.tools import float_repr, format_amount
 
 _logger = logging.getLogger(__name__)
 
 APPROVER_GROUP = "sales_mgmt_core.group_credit_approver"
-# Context key an approver may set to confirm without the checks; ignored for anyone else.
-SKIP_CHECKS_KEY = "sales_mgmt_skip_checks"
+# Fields that decide whether an order may be confirmed: written by the approval code only.
+PROTECTED_FIELDS = {
+    "approval_state",
+    "approved_by_id",
+    "approved_date",
+    "approval_note",
+    "rejection_reason",
+    "hold_reason_ids",
+    "sm_approval_fingerprint",
+    "sm_approval_requested_by_id",
+    "sm_approval_involved_user_ids",
+}
+CONFIRMED_STATES = {"sale"}
+# Transaction marks (cursor cache keys) of the orders the approval code is writing/confirming.
+SYSTEM_WRITE = "sales_mgmt_core.approval_write"
+CONFIRMING = "sales_mgmt_core.confirming"
 FULFILMENT_STATES = [
     ("quotation", "Quotation"),
     ("waiting_approval", "Waiting Approval"),
@@ -35,15 +49,41 @@ class SaleOrder(models.Model):
         [("none", "Not Needed"), ("pending", "Waiting Approval"), ("approved", "Approved"), ("rejected", "Rejected")],
         default="none",
         required=True,
+        readonly=True,
         copy=False,
         tracking=True,
         index=True,
     )
-    hold_reason_ids = fields.One2many("sale.order.hold.reason", "order_id", "Approval Reasons", copy=False)
+    hold_reason_ids = fields.One2many(
+        "sale.order.hold.reason", "order_id", "Approval Reasons", copy=False, readonly=True
+    )
     approved_by_id = fields.Many2one("res.users", readonly=True, copy=False)
     approved_date = fields.Datetime(readonly=True, copy=False)
     approval_note = fields.Html("Figures at Approval", readonly=True, copy=False, sanitize=True)
     rejection_reason = fields.Text(readonly=True, copy=False)
+    sm_approval_fingerprint = fields.Char(
+        "Approved Version",
+        readonly=True,
+        copy=False,
+        help="Digest of what was approved; an order that differs from it is checked again.",
+    )
+    sm_approval_requested_by_id = fields.Many2one("res.users", "Approval Requested By", readonly=True, copy=False)
+    sm_approval_involved_user_ids = fields.Many2many(
+        "res.users",
+        "sale_order_sm_approval_involved_rel",
+        "order_id",
+        "user_id",
+        "Involved in the Order",
+        readonly=True,
+        copy=False,
+        help="Users who asked for, created or sold the order since it was held: none of them may approve it.",
+    )
+    sm_has_approver = fields.Boolean("Has an Approver", compute="_compute_sm_approval_info")
+    sm_approval_outdated = fields.Boolean(
+        "Approval Outdated",
+        compute="_compute_sm_approval_info",
+        help="The order changed since it was approved: confirming it runs the checks again.",
+    )
     fulfilment_status = fields.Selection(
         FULFILMENT_STATES,
         compute="_compute_fulfilment_status",
@@ -106,217 +146,192 @@ class SaleOrder(models.Model):
         for order in self:
             order.complaint_count = counts.get(order, 0)
 
+    # ------------------------------------------------------------------ guards
+    @api.depends_context("uid")
+    def _compute_sm_approval_info(self):
+        approvers = self._sm_approvers_by_company()
+        for order in self:
+            order.sm_has_approver = bool(approvers.get(order.company_id.id))
+            order.sm_approval_outdated = (
+                order.approval_state == "approved" and order.sm_approval_fingerprint != order._sm_fingerprint()
+            )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        self._sm_check_protected_vals(set().union(*vals_list) if vals_list else set(), vals_list)
+        return super().create(vals_list)
+
     def write(self, vals):
-        if {"partner_id", "partner_invoice_id", "company_id"} & set(vals):
-            self._sm_reset_approval()
+        self._sm_check_protected_vals(set(vals), [vals])
+        if "user_id" in vals:
+            self._sm_record_involved(self.filtered(lambda o: o.approval_state != "none"), vals["user_id"])
         return super().write(vals)
+
+    def _sm_check_protected_vals(self, names, vals_list):
+        """Approval fields are written by the approval code only, and an order becomes a sale
+        only through ``action_confirm``; whoever calls, whatever the context says."""
+        marked = self._sm_marked(SYSTEM_WRITE)
+        if not self or not set(self.ids) <= marked:
+            if self:
+                protected = self._sm_protected_fields() & names
+            else:  # create: only the fields' own defaults (none, empty) may come in
+                given = [(k[8:], v) for k, v in self.env.context.items() if k.startswith("default_")]
+                given += [item for vals in vals_list for item in vals.items()]
+                protected = {
+                    name
+                    for name, value in given
+                    if name in self._sm_protected_fields() and value not in (False, None, "none", [], 0)
+                }
+            if protected:
+                field = self._fields[sorted(protected)[0]]
+                raise AccessError(
+                    self.env._(
+                        "%(field)s is set by the approval actions only (Confirm, Approve, Reject).",
+                        field=field._description_string(self.env),
+                    )
+                )
+        if any(vals.get("state") in CONFIRMED_STATES for vals in vals_list):
+            if not self or not set(self.ids) <= self._sm_marked(CONFIRMING):
+                raise UserError(self.env._("An order becomes a sales order only through Confirm (action_confirm)."))
+
+    def _sm_protected_fields(self):
+        """Fields that decide whether an order may be confirmed (other addons add theirs)."""
+        return set(PROTECTED_FIELDS)
+
+    def _sm_marked(self, key):
+        return self.env.cr.cache.get(key, set())
+
+    @contextmanager
+    def _sm_mark(self, key):
+        """Mark these orders for the duration of the block, in this transaction only (a mark
+        cannot be sent over RPC the way a context key can)."""
+        marks = self.env.cr.cache.setdefault(key, set())
+        added = set(self.ids) - marks
+        marks |= added
+        try:
+            yield self
+        finally:
+            marks -= added
+
+    def _sm_system_write(self, vals):
+        with self._sm_mark(SYSTEM_WRITE):
+            return self.sudo().write(vals)
+
+    def _sm_record_involved(self, orders, user_ids):
+        """Remember every user who asked for, created or sold an order since it was held: none
+        of them may approve it."""
+        users = self.env["res.users"].browse([u for u in ([user_ids] if isinstance(user_ids, int) else user_ids) if u])
+        for order in orders:
+            missing = users - order.sudo().sm_approval_involved_user_ids
+            if missing:
+                order._sm_system_write({"sm_approval_involved_user_ids": [Command.link(u.id) for u in missing]})
+
+    def _sm_fingerprint(self):
+        """What an approval holds for: customer, invoiced and delivery partners, company,
+        currency, pricelist, fiscal position, amounts and every line."""
+        self.ensure_one()
+        rounding = self.currency_id.decimal_places or 2
+        lines = [
+            (
+                line.id,
+                line.display_type or "",
+                line.product_id.id,
+                line.product_uom_id.id,
+                float_repr(line.product_uom_qty, 6),
+                float_repr(line.price_unit, 6),
+                float_repr(line.discount, 6),
+                sorted(line.tax_ids.ids),
+                float_repr(line.price_total, rounding),
+            )
+            for line in self.order_line.sorted("id")
+        ]
+        data = [
+            self.partner_id.id,
+            self.partner_id.commercial_partner_id.id,
+            self.partner_invoice_id.id,
+            self.partner_shipping_id.id,
+            self.company_id.id,
+            self.currency_id.id,
+            self.pricelist_id.id,
+            self.fiscal_position_id.id,
+            self.warehouse_id.id,
+            float_repr(self.amount_untaxed, rounding),
+            float_repr(self.amount_total, rounding),
+            lines,
+        ]
+        return hashlib.sha256(json.dumps(data, separators=(",", ":")).encode()).hexdigest()
 
     # ------------------------------------------------------------------ confirmation
     def action_confirm(self):
-        """Confirm the orders that pass the credit and stock checks; hold the others.
+        """Confirm the orders that pass the checks, in sequence (each sees the batch's earlier
+        accepted orders); hold the others for a Credit Approver.
 
-        Held orders stay quotations with ``approval_state = pending``, their reasons and an
-        activity for the Credit Approvers. Approved orders and approvers' explicit bypass
-        skip the checks; nobody else can skip them, whatever the context says.
+        Every confirmation path ends here (form, list, RPC, imports, jobs, website); an order
+        approved for exactly what it is now skips the checks.
         """
-        skip = self.env.context.get(SKIP_CHECKS_KEY) and self.env.user.has_group(APPROVER_GROUP)
-        to_check = self.browse() if skip else self.filtered(lambda o: o.approval_state != "approved")
-        held = to_check._sm_hold_failing_orders()
+        held = self._sm_run_checks()
         passing = self - held
         if passing:
-            super(SaleOrder, passing).action_confirm()
-            passing._sm_mark_customers_dirty()
-            self.env["sales.stock.alert"]._queue_evaluation(passing.order_line.product_id)
-            passing._sm_notify_customer("sales_mgmt_core.mail_template_order_confirmed")
+            with passing._sm_mark(CONFIRMING):
+                super(SaleOrder, passing).action_confirm()
         return True
+
+    def _action_confirm(self):
+        result = super()._action_confirm()
+        self._sm_mark_customers_dirty()
+        self.env["sales.stock.alert"]._queue_evaluation(self.order_line.product_id)
+        self._sm_notify_customer("sales_mgmt_core.mail_template_order_confirmed")
+        return result
 
     def _action_cancel(self):
         result = super()._action_cancel()
         self._sm_mark_customers_dirty()
-        self.activity_unlink(["sales_mgmt_core.mail_activity_type_order_approval"])
+        self._sm_clear_approval(self.env._("Order cancelled: the approval no longer holds."))
         return result
 
-    def _sm_hold_failing_orders(self):
-        """Run the checks; put the failing orders on hold. Returns the held orders."""
-        held = self.browse()
+    def _sm_confirmation_checks(self):
+        """Models of the checks run at confirmation, in order. A check model implements
+        ``_sm_prepare(orders)`` returning an object with ``evaluate(order)`` (failures, as hold
+        reason values), ``accept(order)`` and ``done(accepted_orders)``."""
+        return ["sale.order.credit.check", "sale.order.stock.check"]
+
+    def _sm_run_checks(self):
+        """Run the checks on the quotations of this batch; hold the failing ones. Returns them."""
         quotations = self.filtered(lambda o: o.state in ("draft", "sent"))
-        quotations._sm_lock_credit()
-        for order in quotations:
-            failures = order._sm_check_credit() + order._sm_check_stock()
+        approved = quotations.filtered(lambda o: o.approval_state == "approved")
+        outdated = approved.filtered(lambda o: o.sm_approval_fingerprint != o._sm_fingerprint())
+        outdated._sm_clear_approval(self.env._("The order changed after its approval: the approval no longer holds."))
+        to_check = quotations - (approved - outdated)
+        checkers = [self.env[name]._sm_prepare(to_check) for name in self._sm_confirmation_checks()] if to_check else []
+        held = {}
+        for order in to_check:
+            failures = [failure for checker in checkers for failure in checker.evaluate(order)]
             if failures:
-                order._sm_put_on_hold(failures)
-                held |= order
-        return held
-
-    def _sm_credit_partner(self):
-        """The customer whose credit an order uses: the invoiced commercial partner."""
-        self.ensure_one()
-        return self.partner_invoice_id.commercial_partner_id or self.partner_id.commercial_partner_id
-
-    def _sm_credit_limit(self):
-        """Credit limit of the order's customer in company currency (0: none): the customer's
-        own, else their tier's, else the company default when enabled."""
-        self.ensure_one()
-        company = self.company_id
-        partner_c = self._sm_credit_partner().with_company(company).sudo()
-        limit = partner_c.credit_limit if partner_c.use_partner_credit_limit else 0.0
-        if not limit:
-            tier = partner_c.customer_tier_id
-            limit = tier.credit_limit if tier and tier.credit_limit else 0.0
-        if not limit and company.account_use_credit_limit:
-            limit = company.account_default_credit_limit
-        return limit
-
-    def _sm_lock_credit(self):
-        """Lock the (customer, company) credit rows of these orders' customers that have a credit
-        limit, all at once in one order: a concurrent confirmation for the same customer waits,
-        then fails to serialize and is retried by Odoo, seeing these orders; two batches sharing
-        customers wait for each other instead of deadlocking. Without a limit, nothing another
-        confirmation does changes the outcome (blocked flag, overdue invoices), so
-        confirmations do not wait for each other."""
-        self.env["sales.credit.lock"]._lock_many(
-            {(order._sm_credit_partner().id, order.company_id.id) for order in self if order._sm_credit_limit()}
-        )
-
-    def _sm_credit_figures(self):
-        """Credit figures of the order's commercial partner, in company currency (callers lock
-        the credit rows first, see ``_sm_lock_credit``)."""
-        self.ensure_one()
-        company = self.company_id
-        partner = self._sm_credit_partner()
-        limit = self._sm_credit_limit()
-        partner_c = partner.with_company(company).sudo()
-        overdue_before = fields.Date.context_today(self) - timedelta(days=partner_c.sm_allowed_overdue_days or 0)
-        self.env.flush_all()
-        receivable, overdue = self.env.execute_query(
-            SQL(
-                """
-            SELECT COALESCE(SUM(aml.amount_residual), 0),
-                   COALESCE(SUM(aml.amount_residual) FILTER (
-                       WHERE aml.date_maturity < %(overdue_before)s AND aml.amount_residual > 0), 0)
-              FROM account_move_line aml
-              JOIN account_account acc ON acc.id = aml.account_id
-             WHERE acc.account_type = 'asset_receivable'
-               AND aml.parent_state = 'posted'
-               AND aml.reconciled IS NOT TRUE
-               AND aml.company_id = %(company)s
-               AND aml.partner_id IN (SELECT id FROM res_partner WHERE commercial_partner_id = %(partner)s)
-            """,
-                overdue_before=overdue_before,
-                company=company.id,
-                partner=partner.id,
-            )
-        )[0]
-        (to_invoice,) = self.env.execute_query(
-            SQL(
-                """
-            SELECT COALESCE(SUM(l.untaxed_amount_to_invoice
-                                * so.amount_total / NULLIF(so.amount_untaxed, 0)
-                                / COALESCE(NULLIF(so.currency_rate, 0), 1.0)), 0)
-              FROM sale_order_line l
-              JOIN sale_order so ON so.id = l.order_id
-             WHERE so.state = 'sale' AND so.company_id = %(company)s AND so.id != %(order)s
-               AND l.untaxed_amount_to_invoice > 0
-               AND so.partner_invoice_id IN (SELECT id FROM res_partner WHERE commercial_partner_id = %(partner)s)
-            """,
-                company=company.id,
-                order=self.id or 0,
-                partner=partner.id,
-            )
-        )[0]
-        return approval.CreditFigures(
-            limit=limit,
-            receivable=float(receivable),
-            to_invoice=float(to_invoice),
-            order_amount=self.amount_total / (self.currency_rate or 1.0),
-            overdue=float(overdue),
-            blocked=bool(partner_c.sm_credit_block),
-        )
-
-    def _sm_check_credit(self):
-        self.ensure_one()
-        figures = self._sm_credit_figures()
-        currency = self.company_id.currency_id
-        result = []
-        for check, values in approval.credit_failures(figures):
-            if check == "blocked":
-                message = self.env._("The customer is blocked for credit reasons.")
-            elif check == "credit_limit":
-                message = self.env._(
-                    "Exposure %(exposure)s exceeds the credit limit %(limit)s "
-                    "(receivables %(receivable)s + to invoice %(to_invoice)s + this order %(order)s).",
-                    exposure=format_amount(self.env, figures.exposure, currency),
-                    limit=format_amount(self.env, figures.limit, currency),
-                    receivable=format_amount(self.env, figures.receivable, currency),
-                    to_invoice=format_amount(self.env, figures.to_invoice, currency),
-                    order=format_amount(self.env, figures.order_amount, currency),
-                )
+                held[order] = failures
             else:
-                message = self.env._(
-                    "Overdue invoices: %(amount)s past their due date.",
-                    amount=format_amount(self.env, figures.overdue, currency),
-                )
-            result.append({"check": check, "message": message, **values})
-        return result
-
-    def _sm_check_stock(self):
-        self.ensure_one()
-        policy = self.company_id.sm_stock_check_policy
-        if policy == "ignore":
-            return []
-        needs = {}
-        for line in self.order_line.filtered(lambda line: line.product_id.is_storable and not line.display_type):
-            qty = line.product_uom_id._compute_quantity(line.product_uom_qty, line.product_id.uom_id)
-            needs[line.product_id.id] = needs.get(line.product_id.id, 0.0) + qty
-        if not needs:
-            return []
-        products = self.env["product.product"].browse(list(needs)).with_context(warehouse_id=self.warehouse_id.id)
-        free = {p.id: p.free_qty for p in products}
-        at_date = self.commitment_date or fields.Datetime.now()
-        forecast = {p.id: p.virtual_available for p in products.with_context(to_date=at_date)}
-        result = []
-        for product_id, ordered, available, missing in approval.stock_shortages(needs, free, forecast):
-            product = self.env["product.product"].browse(product_id)
-            result.append(
-                {
-                    "check": "stock",
-                    "product_id": product_id,
-                    "ordered_qty": ordered,
-                    "available_qty": available,
-                    "missing_qty": missing,
-                    "message": self.env._(
-                        "%(product)s: %(ordered)s %(uom)s ordered, %(available)s available in %(warehouse)s "
-                        "(free now or forecast by %(date)s), %(missing)s missing.",
-                        product=product.display_name,
-                        ordered=ordered,
-                        available=available,
-                        missing=missing,
-                        uom=product.uom_id.name,
-                        warehouse=self.warehouse_id.name,
-                        date=fields.Date.to_string(at_date.date()),
-                    ),
-                }
-            )
-        if result and policy == "warn":
-            self.message_post(
-                body=Markup("<p>%s</p><ul>%s</ul>")
-                % (
-                    self.env._("Stock warning at confirmation:"),
-                    Markup().join(Markup("<li>%s</li>") % r["message"] for r in result),
-                ),
-            )
-            return []
-        return result
+                for checker in checkers:
+                    checker.accept(order)
+        accepted = to_check.filtered(lambda o: o not in held)
+        for checker in checkers:
+            checker.done(accepted)
+        accepted.filtered(lambda o: o.approval_state == "pending")._sm_clear_approval(
+            self.env._("The checks pass now: confirmed without approval.")
+        )
+        for order, failures in held.items():
+            order._sm_put_on_hold(failures)
+        return self.browse([order.id for order in held])
 
     def _sm_put_on_hold(self, failures):
         self.ensure_one()
-        self.hold_reason_ids.unlink()
-        self.write(
+        self._sm_system_write(
             {
                 "approval_state": "pending",
-                "hold_reason_ids": [fields.Command.create(f) for f in failures],
+                "rejection_reason": False,
+                "sm_approval_requested_by_id": self.env.uid,
+                "hold_reason_ids": [Command.clear()] + [Command.create(f) for f in failures],
             }
         )
+        self._sm_record_involved(self, [self.env.uid, self.user_id.id, self.create_uid.id])
         self.message_post(
             body=Markup("<p>%s</p><ul>%s</ul>")
             % (
@@ -327,69 +342,83 @@ class SaleOrder(models.Model):
         )
         self._sm_schedule_approval_activities()
 
-    def _sm_schedule_approval_activities(self):
-        activity_type = self.env.ref("sales_mgmt_core.mail_activity_type_order_approval")
-        approvers = (
-            self.env.ref("sales_mgmt_core.group_credit_approver")
-            .sudo()
-            .all_user_ids.filtered(lambda u: u.active and not u.share and self.company_id in u.company_ids)
-        )
-        open_for = set(self.activity_ids.filtered(lambda a: a.activity_type_id == activity_type).user_id.ids)
-        for user in approvers:
-            if user.id not in open_for:
-                self.activity_schedule(
-                    act_type_xmlid="sales_mgmt_core.mail_activity_type_order_approval",
-                    user_id=user.id,
-                    summary=self.env._("Approve or reject %(order)s", order=self.name),
-                )
+    def _sm_clear_approval(self, message):
+        """Void the approval of these orders (pending or approved): state back to none,
+        approvers' activities removed, a note in the chatter."""
+        orders = self.filtered(lambda o: o.approval_state != "none")
+        for order in orders:
+            order._sm_system_write({"approval_state": "none", "sm_approval_fingerprint": False})
+            order.message_post(body=message, subtype_xmlid="mail.mt_note")
+        orders.activity_unlink(["sales_mgmt_core.mail_activity_type_order_approval"])
+        return orders
 
-    def _sm_reset_approval(self):
-        """Anything that changes what was approved voids the approval."""
-        to_reset = self.filtered(
-            lambda o: o.approval_state in ("approved", "rejected") and o.state in ("draft", "sent")
-        )
-        if to_reset:
-            to_reset.with_context(sm_resetting_approval=True).write({"approval_state": "none"})
-            for order in to_reset:
-                order.message_post(body=self.env._("Order changed after the approval decision: approval reset."))
-        return to_reset
+    def _sm_approvers_by_company(self):
+        """{company id: active internal Credit Approvers of that company}."""
+        users = self.env.ref(APPROVER_GROUP).sudo().all_user_ids.filtered(lambda u: u.active and not u.share)
+        return {company.id: users.filtered_domain([("company_ids", "in", company.ids)]) for company in self.company_id}
+
+    def _sm_schedule_approval_activities(self):
+        approvers = self._sm_approvers_by_company().get(self.company_id.id, self.env["res.users"])
+        approvers -= self.sudo().sm_approval_involved_user_ids
+        if not approvers:
+            self.message_post(
+                body=self.env._(
+                    "Nobody can approve this order: %(company)s has no Credit Approver who is not involved in it. "
+                    "Ask your administrator to add one (Settings > Users > Credit Approval).",
+                    company=self.company_id.name,
+                ),
+                subtype_xmlid="mail.mt_note",
+            )
+            return
+        activity_type = self.env.ref("sales_mgmt_core.mail_activity_type_order_approval")
+        open_for = set(self.activity_ids.filtered(lambda a: a.activity_type_id == activity_type).user_id.ids)
+        for user in approvers.filtered(lambda u: u.id not in open_for):
+            self.activity_schedule(
+                act_type_xmlid="sales_mgmt_core.mail_activity_type_order_approval",
+                user_id=user.id,
+                summary=self.env._("Approve or reject %(order)s", order=self.name),
+            )
 
     # ------------------------------------------------------------------ approval actions
     def _sm_check_approver(self):
         if not self.env.user.has_group(APPROVER_GROUP):
             raise AccessError(self.env._("Only Credit Approvers can approve or reject held orders."))
         for order in self:
-            if order.user_id == self.env.user:
+            if order.approval_state != "pending" or order.state not in ("draft", "sent"):
+                raise UserError(self.env._("%(order)s is not waiting for approval.", order=order.name))
+            involved = order.sudo().sm_approval_involved_user_ids | order.user_id | order.create_uid
+            if self.env.user in involved:
                 raise UserError(
                     self.env._(
-                        "You are the salesperson of %(order)s: another Credit Approver must decide on it.",
+                        "You asked for, created or sold %(order)s: another Credit Approver must decide on it.",
                         order=order.name,
                     )
                 )
-            if order.approval_state != "pending":
-                raise UserError(self.env._("%(order)s is not waiting for approval.", order=order.name))
 
     def action_approve(self):
         self._sm_check_approver()
-        self._sm_lock_credit()
+        figures = self.env["sale.order.credit.check"]._sm_figures(self)
+        check = self.env["sale.order.credit.check"]
         for order in self:
-            figures = order._sm_credit_figures()
+            account = figures[order]
             currency = order.company_id.currency_id
+            amount = check._sm_order_amount(order)
             note = Markup("<ul><li>%s: %s</li><li>%s: %s</li><li>%s: %s</li><li>%s</li></ul>") % (
                 self.env._("Credit limit"),
-                format_amount(self.env, figures.limit, currency),
+                format_amount(self.env, account.limit, currency),
                 self.env._("Exposure"),
-                format_amount(self.env, figures.exposure, currency),
+                format_amount(self.env, account.exposure(amount), currency),
                 self.env._("Overdue"),
-                format_amount(self.env, figures.overdue, currency),
-                Markup("</li><li>").join(order.hold_reason_ids.mapped("message")),
+                format_amount(self.env, account.overdue, currency),
+                Markup("</li><li>").join(order.sudo().hold_reason_ids.mapped("message")),
             )
-            order.write(
+            order._sm_system_write(
                 {
                     "approval_state": "approved",
-                    "approved_by_id": self.env.user.id,
+                    "approved_by_id": self.env.uid,
                     "approved_date": fields.Datetime.now(),
                     "approval_note": note,
+                    "sm_approval_fingerprint": order._sm_fingerprint(),
                 }
             )
             order.activity_feedback(
@@ -404,7 +433,7 @@ class SaleOrder(models.Model):
         if not reason or not str(reason).strip():
             raise UserError(self.env._("Give the reason of the rejection: the salesperson needs it."))
         for order in self:
-            order.write({"approval_state": "rejected", "rejection_reason": reason})
+            order._sm_system_write({"approval_state": "rejected", "rejection_reason": reason})
             order.activity_feedback(
                 ["sales_mgmt_core.mail_activity_type_order_approval"],
                 feedback=self.env._("Rejected: %(reason)s", reason=reason),

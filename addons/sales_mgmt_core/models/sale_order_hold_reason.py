@@ -2,13 +2,21 @@ from odoo import fields, models
 
 
 class SaleOrderHoldReason(models.Model):
-    """One failed check of an order's confirmation, with the figures that failed it."""
+    """One failed check of an order's confirmation, with the figures that failed it.
+
+    An audit trail: readable with its order (record rules follow the order's), written only
+    by the approval code (as the system); nobody has write, create or delete rights.
+    """
 
     _name = "sale.order.hold.reason"
     _description = "Order Approval Reason"
     _order = "id"
+    _rec_name = "message"
 
-    order_id = fields.Many2one("sale.order", required=True, ondelete="cascade", index=True)
+    order_id = fields.Many2one("sale.order", required=True, ondelete="cascade", index=True, readonly=True)
+    partner_id = fields.Many2one(
+        "res.partner", "Credit Account", readonly=True, help="The commercial partner whose credit failed the check."
+    )
     company_id = fields.Many2one(related="order_id.company_id", store=True)
     check = fields.Selection(
         [

@@ -1,4 +1,6 @@
 from . import (
+    test_approval_hardening,
+    test_approval_properties,
     test_automation_unit,
     test_complaint,
     test_customer_segments,

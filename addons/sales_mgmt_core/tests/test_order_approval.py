@@ -203,25 +203,32 @@ class TestOrderApproval(SalesMgmtOrderCommon):
         self.assertEqual(order.approval_state, "rejected")
         self.assertEqual(order.state, "draft")
 
-    def test_editing_lines_resets_approval(self):
+    def test_editing_lines_voids_approval(self):
         self._invoice(self.customer, 950)
         order = self._quotation(self.customer, 100)
-        order.action_confirm()
-        order.write({"approval_state": "approved"})  # approved, not yet confirmed
-        order.order_line.product_uom_qty = 5
-        self.assertEqual(order.approval_state, "none")
         order.action_confirm()
         self.assertEqual(order.approval_state, "pending")
+        # approved for exactly this order, as action_approve records it
+        order._sm_system_write({"approval_state": "approved", "sm_approval_fingerprint": order._sm_fingerprint()})
+        self.assertFalse(order.sm_approval_outdated)
+        order.order_line.product_uom_qty = 5
+        order.invalidate_recordset(["sm_approval_outdated"])
+        self.assertTrue(order.sm_approval_outdated)
+        order.action_confirm()
+        self.assertEqual(order.state, "draft")
+        self.assertEqual(order.approval_state, "pending")
+        self.assertIn("changed after its approval", "".join(order.message_ids.mapped("body")))
 
-    def test_bypass_only_for_approvers(self):
+    def test_skip_context_key_is_ignored_even_for_approvers(self):
+        """The old ``sales_mgmt_skip_checks`` bypass let an approver confirm their own order
+        over the limit; approvers approve other people's orders with Approve instead."""
         self._invoice(self.customer, 950)
         order = self._quotation(self.customer, 100)
-        order.with_user(self.user_salesman).with_context(sales_mgmt_skip_checks=True).action_confirm()
+        for user in (self.user_salesman, self.user_approver):
+            order.with_user(user).with_context(sales_mgmt_skip_checks=True).action_confirm()
+            self.assertEqual(order.state, "draft")
+        order.sudo().with_context(sales_mgmt_skip_checks=True).action_confirm()
         self.assertEqual(order.state, "draft")
-        order.sudo().with_context(sales_mgmt_skip_checks=True).action_confirm()  # sudo is not an approver
-        self.assertEqual(order.state, "draft")
-        order.with_user(self.user_approver).with_context(sales_mgmt_skip_checks=True).action_confirm()
-        self.assertEqual(order.state, "sale")
 
     def test_mass_confirm_holds_only_failing(self):
         self._invoice(self.customer, 950)

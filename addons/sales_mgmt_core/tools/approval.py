@@ -1,47 +1,93 @@
-"""Order confirmation checks, on plain figures (the ORM layer gathers them)."""
+"""Order confirmation checks on plain figures (the ORM layer gathers them).
 
-from dataclasses import dataclass
+A batch of orders is checked in sequence: each order is evaluated against what is already
+committed outside the batch *plus* what the batch's earlier accepted orders take (credit
+exposure, free stock). An order that fails takes nothing, so it cannot push a later order
+over a limit. The ledgers below hold those running figures; the ORM layer loads them with
+one query per figure for the whole batch.
+"""
+
+import math
+from dataclasses import dataclass, field
+
+ROUNDING = 0.005
 
 
 @dataclass
-class CreditFigures:
-    """Company-currency figures of one commercial partner at confirmation time."""
+class CreditAccount:
+    """Company-currency figures of one commercial partner in one company."""
 
-    limit: float  # 0 = no limit
-    receivable: float  # posted, unreconciled receivable residuals (credit notes count negative)
-    to_invoice: float  # confirmed orders not yet invoiced, other than this one
-    order_amount: float  # this order
-    overdue: float  # receivable residuals past their due date + allowed days
+    limit: float = 0.0  # 0 = no limit
+    receivable: float = 0.0  # posted, unreconciled receivable residuals (credit notes count negative)
+    to_invoice: float = 0.0  # confirmed orders: ordered and not yet invoiced (tax included)
+    overdue: float = 0.0  # receivable residuals past their due date + allowed days
     blocked: bool = False
+    accepted: float = 0.0  # orders of the current batch accepted so far
 
-    @property
-    def exposure(self):
-        return self.receivable + self.to_invoice + self.order_amount
+    def exposure(self, amount=0.0):
+        return self.receivable + self.to_invoice + self.accepted + amount
 
 
-def credit_failures(figures, rounding=0.005):
-    """List of (check, figures dict) that fail; empty when the credit policy is met."""
+def _finite(value):
+    return isinstance(value, (int, float)) and math.isfinite(value)
+
+
+def credit_failures(account, amount, rounding=ROUNDING):
+    """[(check, values)] that fail for an order of ``amount`` on ``account``.
+
+    A figure that is not a finite number never passes: it fails the credit limit check (when
+    there is a limit) rather than slipping through a comparison with NaN.
+    """
     failures = []
-    if figures.blocked:
+    if account.blocked:
         failures.append(("blocked", {}))
-    if figures.limit > 0 and figures.exposure - figures.limit > rounding:
-        failures.append(("credit_limit", {"credit_limit": figures.limit, "exposure": figures.exposure}))
-    if figures.overdue > rounding:
-        failures.append(("overdue", {"overdue_amount": figures.overdue}))
+    exposure = account.exposure(amount)
+    if account.limit and account.limit > 0:
+        if not (_finite(exposure) and _finite(account.limit)) or exposure - account.limit > rounding:
+            failures.append(("credit_limit", {"credit_limit": account.limit, "exposure": exposure}))
+    overdue = account.overdue
+    if not _finite(overdue) or overdue > rounding:
+        failures.append(("overdue", {"overdue_amount": overdue}))
     return failures
 
 
-def stock_shortages(needs, free, forecast, rounding=1e-6):
-    """Products whose ordered quantity exceeds what is free now and forecast by the commitment date.
+@dataclass
+class CreditLedger:
+    """Credit accounts keyed by (partner id, company id), with the batch's running exposure."""
 
-    :param needs: {product_id: quantity in the product's unit}
-    :param free: {product_id: on hand - reserved in the warehouse}
-    :param forecast: {product_id: forecast quantity at the commitment date}
-    :returns: [(product_id, ordered, available, missing)]
-    """
-    shortages = []
-    for product_id, qty in needs.items():
-        available = max(free.get(product_id, 0.0), forecast.get(product_id, 0.0))
-        if qty - available > rounding:
-            shortages.append((product_id, qty, available, qty - available))
-    return shortages
+    accounts: dict = field(default_factory=dict)
+
+    def evaluate(self, keys, amount):
+        """[(key, check, values)] failing for an order of ``amount`` charged to every key."""
+        return [(key, check, values) for key in keys for check, values in credit_failures(self.accounts[key], amount)]
+
+    def accept(self, keys, amount):
+        for key in keys:
+            self.accounts[key].accepted += amount
+
+
+@dataclass
+class StockLedger:
+    """Free and forecast quantities keyed by (warehouse id, product id), in product units."""
+
+    free: dict = field(default_factory=dict)
+    forecast: dict = field(default_factory=dict)
+    taken: dict = field(default_factory=dict)
+    rounding: float = 1e-6
+
+    def available(self, key):
+        taken = self.taken.get(key, 0.0)
+        return max(self.free.get(key, 0.0) - taken, self.forecast.get(key, 0.0) - taken)
+
+    def evaluate(self, needs):
+        """[(key, ordered, available, missing)] of the keys whose need exceeds what is left."""
+        shortages = []
+        for key, qty in needs.items():
+            available = self.available(key)
+            if not _finite(qty) or qty - available > self.rounding:
+                shortages.append((key, qty, available, qty - available))
+        return shortages
+
+    def accept(self, needs):
+        for key, qty in needs.items():
+            self.taken[key] = self.taken.get(key, 0.0) + qty
