@@ -3,7 +3,9 @@
   1. confirming the same order for a customer with 5,000 open invoices vs with 1
      (the credit check is one aggregate, so the cost must not grow with invoices),
   2. the checked confirmation vs plain Odoo's confirmation of the same order,
-  3. validating and previewing a 5,000-line order sheet.
+  3. validating and previewing a 5,000-line order sheet,
+  4. one checked confirmation of a batch of 200 orders of 100 customers with credit limits
+     (the checks see the batch's own earlier orders) vs plain Odoo's confirmation of it.
 Each confirmation runs in a savepoint rolled back afterwards; medians of REPEAT runs.
 """
 
@@ -14,10 +16,14 @@ from odoo_env import Timer, median_in_savepoints, odoo_env, report  # isort: ski
 
 from odoo import Command, fields
 
+from odoo.addons.sales_mgmt_core.models.sale_order import CONFIRMING
+
 REPEAT = int(os.environ.get("SM_BENCH_REPEAT", "15"))
 SCALE = float(os.environ.get("SM_BENCH_SCALE", "1"))
 INVOICES = max(2, int(5_000 * SCALE))
 SHEET_LINES = max(50, int(5_000 * SCALE))
+BATCH_ORDERS = max(10, int(200 * SCALE))
+BATCH_REPEAT = max(1, min(REPEAT, 5))
 
 
 def clone_invoices(env, template, count):
@@ -75,12 +81,24 @@ def timed_confirm(env, order_vals, plain=False):
 
     def confirm(order):
         if plain:
-            super(ours, order).action_confirm()  # every other module's confirmation, not ours
+            with order._sm_mark(CONFIRMING):  # every other module's confirmation, not our checks
+                super(ours, order).action_confirm()
         else:
             order.action_confirm()
-        assert order.state == "sale", order.hold_reason_ids.mapped("message")
+        assert set(order.mapped("state")) == {"sale"}, order.hold_reason_ids.mapped("message")
 
     return median_in_savepoints(env, lambda: SaleOrder.create(order_vals), confirm, REPEAT)
+
+
+def confirm_batch(orders, plain=False):
+    SaleOrder = orders.env["sale.order"]
+    ours = next(c for c in type(SaleOrder).__mro__ if c.__module__.endswith("sales_mgmt_core.models.sale_order"))
+    if plain:
+        with orders._sm_mark(CONFIRMING):
+            super(ours, orders).action_confirm()
+    else:
+        orders.action_confirm()
+    assert set(orders.mapped("state")) == {"sale"}, orders.hold_reason_ids[:3].mapped("message")
 
 
 def main():
@@ -123,6 +141,28 @@ def main():
         t_one = timed_confirm(env, order_vals(one))
         t_plain = timed_confirm(env, order_vals(one), plain=True)
 
+        # A batch: 200 orders of 100 customers with credit limits, 3 storable lines each.
+        batch_customers = env["res.partner"].create(
+            [{"name": f"Batch customer {i}"} for i in range(max(5, BATCH_ORDERS // 2))]
+        )
+        for partner in batch_customers:
+            partner.with_company(env.company).credit_limit = 10**7
+        batch_vals = [
+            {
+                "partner_id": batch_customers[i % len(batch_customers)].id,
+                "order_line": [
+                    Command.create({"product_id": p.id, "product_uom_qty": 1})
+                    for p in products[(i * 3) % 198 : (i * 3) % 198 + 3]
+                ],
+            }
+            for i in range(BATCH_ORDERS)
+        ]
+        SaleOrder = env["sale.order"]
+        t_batch = median_in_savepoints(env, lambda: SaleOrder.create(batch_vals), confirm_batch, BATCH_REPEAT)
+        t_batch_plain = median_in_savepoints(
+            env, lambda: SaleOrder.create(batch_vals), lambda o: confirm_batch(o, plain=True), BATCH_REPEAT
+        )
+
         # Order sheet: 5,000 lines, 1,000 orders, 500 customers, 200 SKUs.
         customers = env["res.partner"].create(
             [{"name": f"Sheet customer {i}", "email": f"sheet{i}@example.com"} for i in range(500)]
@@ -153,11 +193,15 @@ def main():
                 ("plain Odoo confirm of the same order (ms)", f"{t_plain * 1000:.1f}"),
                 ("ratio checked / plain", f"{t_one / t_plain:.2f}x"),
                 (f"import: validate + preview {SHEET_LINES} lines (s)", f"{t_import.seconds:.2f}"),
+                (f"checked confirm of a batch of {BATCH_ORDERS} orders (s)", f"{t_batch:.2f}"),
+                ("plain Odoo confirm of the same batch (s)", f"{t_batch_plain:.2f}"),
+                ("ratio batch checked / plain", f"{t_batch / t_batch_plain:.2f}x"),
             ],
         )
         print(
             f"\nRESULT many/one={t_many / t_one:.2f}x checked/plain={t_one / t_plain:.2f}x "
-            f"import_validate={t_import.seconds:.2f}s  bars: many/one<=1.5x checked/plain<=1.3x import<=20s"
+            f"import_validate={t_import.seconds:.2f}s batch checked/plain={t_batch / t_batch_plain:.2f}x  "
+            "bars: many/one<=1.5x checked/plain<=1.3x import<=20s batch<=1.3x"
         )
 
 

@@ -4,10 +4,9 @@ without deadlocking; customers without a credit limit are not serialised. Real, 
 transactions on two connections, as two Odoo workers (or queue jobs) would run them."""
 
 import threading
-import time
 
 from psycopg2 import errors as pg_errors
-from two_transactions import run_second_while_first_open
+from two_transactions import run_second_while_first_open, wait_for_lock_waiter
 
 from odoo import SUPERUSER_ID, Command, api
 from odoo.modules.registry import Registry
@@ -82,7 +81,8 @@ class TestCreditCheckConcurrency(BaseCase):
                     env = api.Environment(cr, SUPERUSER_ID, {})
                     env["sale.order"].browse(a1).action_confirm()
                     self.assertTrue(second_started.wait(30))
-                    time.sleep(1.5)  # the second batch is now waiting for A
+                    # the second batch is now waiting for A (a condition, never a delay)
+                    self.assertTrue(wait_for_lock_waiter(self.registry, 60))
                     env["sale.order"].browse(b2).action_confirm()
             except Exception as error:  # reported by the main thread
                 errors.append(error)

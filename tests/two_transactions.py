@@ -1,9 +1,29 @@
 """Two real, committed transactions on two connections, as two Odoo workers run them."""
 
 import threading
+import time
 
 from odoo import SUPERUSER_ID, api
 from odoo.service.model import retrying
+
+
+def wait_for_lock_waiter(registry, timeout=60, thread=None):
+    """Wait until another backend of this database is blocked on a lock (a condition, not a
+    delay); True when one is, False at the deadline or when ``thread`` ended first."""
+    deadline = time.monotonic() + timeout
+    with registry.cursor() as cr:
+        while time.monotonic() < deadline:
+            cr.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                "AND wait_event_type = 'Lock' AND pid != pg_backend_pid()"
+            )
+            if cr.fetchone()[0]:
+                return True
+            if thread is not None and not thread.is_alive():
+                return False
+            cr.rollback()
+            time.sleep(0.02)
+    return False
 
 
 def run_second_while_first_open(case, registry, first, second, timeout=60):
@@ -41,8 +61,9 @@ def run_second_while_first_open(case, registry, first, second, timeout=60):
     case.assertTrue(first_done.wait(timeout))
     second_thread = threading.Thread(target=run_second)
     second_thread.start()
-    second_thread.join(1.0)
-    case.assertTrue(second_thread.is_alive(), "the second transaction did not wait for the first one")
+    case.assertTrue(
+        wait_for_lock_waiter(registry, timeout, second_thread), "the second transaction did not wait for the first one"
+    )
     release_first.set()
     first_thread.join(timeout)
     second_thread.join(timeout)

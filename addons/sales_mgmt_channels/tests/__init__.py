@@ -1,5 +1,6 @@
 from . import (
     test_adapters_unit,
+    test_channel_approval,
     test_channel_import,
     test_channel_pull,
     test_channel_security,

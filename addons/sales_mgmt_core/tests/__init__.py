@@ -1,5 +1,6 @@
 from . import (
     test_approval_hardening,
+    test_approval_matrix,
     test_approval_properties,
     test_automation_unit,
     test_complaint,

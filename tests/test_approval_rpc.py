@@ -1,0 +1,125 @@
+"""The approval over Odoo's external APIs: XML-RPC and JSON-2, as a non-admin integration.
+
+Generated matrix: every transport by every way a salesperson could try to get a held order
+confirmed. The held order must stay a quotation waiting for approval whatever the call.
+"""
+
+import xmlrpc.client
+from datetime import datetime, timedelta
+
+from odoo.tests import HttpCase, get_db_name, new_test_user, tagged
+
+PASSWORD = "appr_rpc_pw1"
+
+
+@tagged("post_install", "-at_install")
+class TestApprovalOverRpc(HttpCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.salesman = new_test_user(
+            cls.env, "appr_rpc_sales", password=PASSWORD, groups="sales_mgmt_core.group_sales_mgmt_user"
+        )
+        cls.customer = cls.env["res.partner"].create({"name": "RPC Credit", "user_id": cls.salesman.id})
+        cls.customer.with_company(cls.env.company).credit_limit = 10
+        cls.product = cls.env["product.product"].create({"name": "RPC Box", "type": "consu", "taxes_id": []})
+
+    def _held(self):
+        order = (
+            self.env["sale.order"]
+            .with_user(self.salesman)
+            .create(
+                {
+                    "partner_id": self.customer.id,
+                    "order_line": [(0, 0, {"product_id": self.product.id, "price_unit": 100})],
+                }
+            )
+        )
+        order.action_confirm()
+        self.assertEqual(order.approval_state, "pending")
+        return order
+
+    def _xmlrpc(self, model, method, args, kwargs=None):
+        uid = self.xmlrpc_common.authenticate(get_db_name(), self.salesman.login, PASSWORD, {})
+        return self.xmlrpc_object.execute_kw(get_db_name(), uid, PASSWORD, model, method, args, kwargs or {})
+
+    def _json2(self, model, method, payload):
+        key = (
+            self.env["res.users.apikeys"]
+            .with_user(self.salesman)
+            ._generate(scope="rpc", name="appr", expiration_date=datetime.now() + timedelta(days=1))
+        )
+        res = self.url_open(
+            f"/json/2/{model}/{method}",
+            json=payload,
+            method="POST",
+            headers={"Authorization": f"Bearer {key}", "X-Odoo-Database": get_db_name()},
+        )
+        if res.status_code != 200:
+            raise PermissionError(res.text)
+        return res.json()
+
+    def _call(self, transport, model, method, ids=None, values=None, context=None):
+        """One call by either transport; refusals raise."""
+        if transport == "xmlrpc":
+            args = ([ids] if ids is not None else []) + ([values] if values is not None else [])
+            return self._xmlrpc(model, method, args, {"context": context} if context else None)
+        payload = {}
+        if ids is not None:
+            payload["ids"] = ids
+        if values is not None:
+            payload["vals_list" if method == "create" else "vals"] = [values] if method == "create" else values
+        if context:
+            payload["context"] = context
+        return self._json2(model, method, payload)
+
+    def test_matrix(self):
+        attempts = {
+            "confirm with the old skip key": lambda t, o: self._call(
+                t, "sale.order", "action_confirm", [o.id], context={"sales_mgmt_skip_checks": True}
+            ),
+            "write approval_state": lambda t, o: self._call(
+                t, "sale.order", "write", [o.id], {"approval_state": "approved"}
+            ),
+            "write approval_state then confirm": lambda t, o: (
+                self._call(t, "sale.order", "write", [o.id], {"approval_state": "approved"}),
+                self._call(t, "sale.order", "action_confirm", [o.id]),
+            ),
+            "write state": lambda t, o: self._call(t, "sale.order", "write", [o.id], {"state": "sale"}),
+            "approve": lambda t, o: self._call(t, "sale.order", "action_approve", [o.id]),
+            "delete hold reasons": lambda t, o: self._call(
+                t, "sale.order.hold.reason", "unlink", o.hold_reason_ids.ids
+            ),
+        }
+        creations = {
+            "create approved": {"approval_state": "approved"},
+            "create confirmed": {"state": "sale"},
+        }
+        for transport in ("xmlrpc", "json2"):
+            for name, attempt in attempts.items():
+                with self.subTest(transport=transport, attempt=name):
+                    order = self._held()
+                    try:
+                        attempt(transport, order)
+                    except (xmlrpc.client.Fault, PermissionError):
+                        pass
+                    order.invalidate_recordset()
+                    self.assertEqual((order.state, order.approval_state), ("draft", "pending"))
+                    self.assertTrue(order.hold_reason_ids)
+            for name, extra in creations.items():
+                with self.subTest(transport=transport, attempt=name):
+                    before = self.env["sale.order"].search_count([("partner_id", "=", self.customer.id)])
+                    values = {
+                        "partner_id": self.customer.id,
+                        "order_line": [(0, 0, {"product_id": self.product.id, "price_unit": 100})],
+                        **extra,
+                    }
+                    refused = False
+                    try:
+                        self._call(transport, "sale.order", "create", values=values)
+                    except (xmlrpc.client.Fault, PermissionError):
+                        refused = True
+                    self.assertTrue(refused, f"{name} over {transport} was accepted")
+                    self.assertEqual(
+                        self.env["sale.order"].search_count([("partner_id", "=", self.customer.id)]), before
+                    )
