@@ -43,12 +43,15 @@ class SalesKpi(models.AbstractModel):
                 key = row[0]
                 for name, value in zip(columns[1:], row[1:], strict=True):
                     figures.setdefault(name, []).append((key, float(value or 0)))
-        rows = kpi.combine(figures)
+        try:
+            rows = {key: row.kpis() for key, row in kpi.combine(figures).items()}
+        except ValueError as error:  # NaN or infinite amounts stored (corrupt data): say so
+            raise UserError(self.env._("The sales figures hold a value that is not a number: %s", error)) from error
         names = self._group_names(group_by, [k for k in rows if k is not None])
         result = []
         for key, row in rows.items():
             # False, not None, for a ratio without denominator: XML-RPC cannot marshal None.
-            values = {name: False if value is None else value for name, value in row.kpis().items()}
+            values = {name: False if value is None else value for name, value in row.items()}
             values.update(key=key or False, name=names.get(key) or self.env._("Undefined"))
             result.append(values)
         return result
@@ -90,7 +93,8 @@ class SalesKpi(models.AbstractModel):
         """SQL queries returning (group key, figure columns...). Extend to add figures."""
         order_key = self._group_column(group_by, "so")
         lead_key = self._group_column(group_by, "l", has_channel=False)
-        rate = SQL("CASE COALESCE(so.currency_rate, 0) WHEN 0 THEN 1.0 ELSE so.currency_rate END")
+        # Money in the current company's currency, converted exactly as the analysis report does.
+        Report = self.env["sales.analysis.report"]
         period = {"start": start, "end": end, "companies": tuple(companies.ids)}
         yield SQL(
             """
@@ -114,9 +118,11 @@ class SalesKpi(models.AbstractModel):
             )
             SELECT o.key, o.orders, o.revenue, o.quote_cycle_days_sum,
                    c.customers, c.customers_new, c.customers_returning, c.customers_repeat
-              FROM (SELECT %(key)s AS key, COUNT(*) AS orders, SUM(so.amount_untaxed / %(rate)s) AS revenue,
+              FROM (SELECT %(key)s AS key, COUNT(*) AS orders, SUM(%(revenue)s) AS revenue,
                            SUM(EXTRACT(EPOCH FROM so.date_order - so.create_date) / 86400.0) AS quote_cycle_days_sum
-                      FROM period so GROUP BY 1) o
+                      FROM period so
+                      JOIN %(currency_table)s ON account_currency_table.company_id = so.company_id
+                     GROUP BY 1) o
               JOIN (SELECT key, COUNT(*) AS customers,
                            COUNT(*) FILTER (WHERE NOT is_returning) AS customers_new,
                            COUNT(*) FILTER (WHERE is_returning) AS customers_returning,
@@ -126,7 +132,8 @@ class SalesKpi(models.AbstractModel):
             **period,
             visible=self._visible("sale.order", "so"),
             key=order_key,
-            rate=rate,
+            revenue=Report._order_amount_sql(SQL("so.amount_untaxed"), "so"),
+            currency_table=Report._currency_table_sql(companies),
         )
         # Quotations created in the period and how many are confirmed now.
         yield SQL(
@@ -177,13 +184,18 @@ class SalesKpi(models.AbstractModel):
         target_key = self._group_column(group_by, "t", has_channel=False)
         yield SQL(
             """
-            SELECT %(key)s AS key, SUM(t.target_revenue) AS target_revenue, SUM(t.actual_revenue) AS target_actual
+            SELECT %(key)s AS key, SUM(%(target)s) AS target_revenue, SUM(%(actual)s) AS target_actual
               FROM sales_target t
+              JOIN %(currency_table)s ON account_currency_table.company_id = t.company_id
              WHERE t.scope = 'user' AND t.date_from >= %(date_from)s AND t.date_to <= %(date_to)s
                AND t.company_id IN %(companies)s AND %(visible)s
              GROUP BY 1
             """,
             key=target_key,
+            # Targets are in their company's currency.
+            target=Report._company_amount_sql(SQL("t.target_revenue")),
+            actual=Report._company_amount_sql(SQL("t.actual_revenue")),
+            currency_table=Report._currency_table_sql(companies),
             date_from=date_from,
             date_to=date_to,
             companies=period["companies"],

@@ -36,34 +36,67 @@ class SalesAnalysisReport(models.Model):
     user_id = fields.Many2one("res.users", "Salesperson", readonly=True)
     company_id = fields.Many2one("res.company", readonly=True)
     currency_id = fields.Many2one("res.currency", readonly=True)
-    product_uom_qty = fields.Float("Quantity", readonly=True)
+    product_uom_qty = fields.Float("Quantity", readonly=True, help="Ordered quantity, in the product's unit.")
     price_subtotal = fields.Monetary("Untaxed Revenue", readonly=True)
     cost = fields.Monetary(readonly=True, help="Quantity x the product's current cost.")
     margin = fields.Monetary(readonly=True)
-    returned_qty = fields.Float("Returned Quantity", readonly=True)
-    returned_value = fields.Monetary(readonly=True)
+    returned_qty = fields.Float(
+        "Returned Quantity",
+        readonly=True,
+        help="Quantity of the line's done return moves, in the product's unit (like the quantity).",
+    )
+    returned_value = fields.Monetary(
+        readonly=True, help="Returned quantity x the line's untaxed price per product unit, in company currency."
+    )
     net_revenue = fields.Monetary(readonly=True, help="Untaxed revenue - returned value.")
 
-    def _currency_expr(self, amount):
-        """``amount`` of an order line converted to the current company's currency."""
+    # Currency conversion, shared with the KPIs (``sales.kpi``): one definition of "in the
+    # current company's currency" for every figure of the addon.
+
+    @api.model
+    def _currency_table_sql(self, companies=None):
+        """Odoo's currency table (``account_currency_table``: one rate per company, today's rate
+        from the company's currency to the current company's) for ``companies``, to JOIN on
+        ``account_currency_table.company_id``."""
+        companies = (companies or self.env.companies) | self.env.company
+        return self.env["res.currency"]._get_simple_currency_table(companies)
+
+    @api.model
+    def _company_amount_sql(self, amount):
+        """``amount`` in its company's currency → the current company's currency."""
         return SQL(
-            "%s / CASE COALESCE(s.currency_rate, 0) WHEN 0 THEN 1.0 ELSE s.currency_rate END"
-            " * CASE COALESCE(account_currency_table.rate, 0) WHEN 0 THEN 1.0 ELSE account_currency_table.rate END",
+            "%s * CASE COALESCE(account_currency_table.rate, 0) WHEN 0 THEN 1.0 ELSE account_currency_table.rate END",
             amount,
         )
 
+    @api.model
+    def _order_amount_sql(self, amount, order_alias="s"):
+        """``amount`` in the currency of the order ``order_alias`` → its company's currency (the
+        order's ``currency_rate``) → the current company's currency (the currency table)."""
+        rate = SQL.identifier(order_alias, "currency_rate")
+        return self._company_amount_sql(
+            SQL("%s / CASE COALESCE(%s, 0) WHEN 0 THEN 1.0 ELSE %s END", amount, rate, rate)
+        )
+
+    def _currency_expr(self, amount):
+        """``amount`` of an order line converted to the current company's currency."""
+        return self._order_amount_sql(amount, "s")
+
     def _select_fields(self):
         """{column: SQL}; extend through ``_select_additional_fields``."""
+        # Quantities in the product's unit: uom_uom.factor is the unit's size in its reference
+        # unit (Dozens: 12), so quantity x factor is in the reference unit.
         qty = SQL("l.product_uom_qty * u.factor / u2.factor")
         subtotal = self._currency_expr(SQL("l.price_subtotal"))
-        cost = SQL(
-            "%s * COALESCE((p.standard_price ->> s.company_id::text)::numeric, 0)"
-            " * CASE COALESCE(account_currency_table.rate, 0) WHEN 0 THEN 1.0 ELSE account_currency_table.rate END",
-            qty,
+        cost = self._company_amount_sql(
+            SQL("%s * COALESCE((p.standard_price ->> s.company_id::text)::numeric, 0)", qty)
         )
+        # Return moves are in their own unit (the product's, or the line's with
+        # stock.propagate_uom); r.ref_qty is in the reference unit, like line qty x u.factor.
+        returned_qty = SQL("COALESCE(r.ref_qty, 0) / u2.factor")
         returned_value = SQL(
-            "COALESCE(r.qty, 0) * %s",
-            self._currency_expr(SQL("l.price_subtotal / NULLIF(l.product_uom_qty, 0)")),
+            "COALESCE(r.ref_qty, 0) * %s",
+            self._currency_expr(SQL("l.price_subtotal / NULLIF(l.product_uom_qty * u.factor, 0)")),
         )
         result = {
             "id": SQL("l.id"),
@@ -89,7 +122,7 @@ class SalesAnalysisReport(models.Model):
             "price_subtotal": subtotal,
             "cost": cost,
             "margin": SQL("%s - %s", subtotal, cost),
-            "returned_qty": SQL("COALESCE(r.qty, 0)"),
+            "returned_qty": returned_qty,
             "returned_value": returned_value,
             "net_revenue": SQL("%s - %s", subtotal, returned_value),
         }
@@ -101,7 +134,6 @@ class SalesAnalysisReport(models.Model):
         return {}
 
     def _from_sql(self):
-        currency_table = self.env["res.currency"]._get_simple_currency_table(self.env.companies)
         return SQL(
             """
             sale_order_line l
@@ -113,15 +145,16 @@ class SalesAnalysisReport(models.Model):
             LEFT JOIN uom_uom u ON u.id = l.product_uom_id
             LEFT JOIN uom_uom u2 ON u2.id = t.uom_id
             LEFT JOIN (
-                SELECT m.sale_line_id, SUM(m.quantity) AS qty
+                SELECT m.sale_line_id, SUM(m.quantity * mu.factor) AS ref_qty
                   FROM stock_move m
+                  JOIN uom_uom mu ON mu.id = m.product_uom
                  WHERE m.state = 'done' AND m.origin_returned_move_id IS NOT NULL AND m.sale_line_id IS NOT NULL
                  GROUP BY m.sale_line_id
             ) r ON r.sale_line_id = l.id
             JOIN %s ON account_currency_table.company_id = s.company_id
             %s
             """,
-            currency_table,
+            self._currency_table_sql(),
             self._from_additional(),
         )
 

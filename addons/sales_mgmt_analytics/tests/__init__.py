@@ -1,1 +1,11 @@
-from . import test_basket_and_subscriptions, test_customer_behaviour, test_install, test_sales_analysis, test_tour
+from . import (
+    test_basket_and_subscriptions,
+    test_basket_population,
+    test_customer_behaviour,
+    test_install,
+    test_kpi_currency,
+    test_report_returns,
+    test_sales_analysis,
+    test_tool_properties,
+    test_tour,
+)

@@ -2,8 +2,12 @@
 
 Every KPI is a ratio of two additive figures, so a group's KPI is computed from the group's
 sums, never by averaging ratios. Definitions are in the README.
+
+Figures are finite numbers: a NaN or infinite figure is refused with ``ValueError`` (it can only
+come from corrupt data, and would otherwise spread to every ratio built on it).
 """
 
+import math
 from dataclasses import dataclass, field
 
 # (kpi, numerator figure, denominator figure, factor)
@@ -37,11 +41,39 @@ FIGURES = (
 )
 
 
+def check_finite(value, name="value"):
+    """``value`` (None counts as 0) as a number; ``ValueError`` when it is NaN or infinite."""
+    if value is None:
+        return 0
+    try:
+        finite = math.isfinite(value)
+    except OverflowError:  # an integer beyond the float range
+        finite = False
+    if not finite:
+        raise ValueError(f"{name} is not a finite number: {value!r}")
+    return value
+
+
 def ratio(numerator, denominator, factor=1.0):
-    """numerator / denominator x factor, rounded to 2 decimals; None when nothing to divide by."""
+    """numerator / denominator x factor, rounded to 2 decimals.
+
+    None when there is nothing to divide by (denominator None or zero); a missing numerator
+    counts as 0. ``ValueError`` when an input is NaN or infinite, or when the ratio does not
+    fit in a float. Never returns NaN, infinity or -0.0.
+    """
+    numerator = check_finite(numerator, "numerator")
+    denominator = check_finite(denominator, "denominator")
+    factor = check_finite(factor, "factor")
     if not denominator:
         return None
-    return round(factor * (numerator or 0.0) / denominator, 2)
+    try:
+        # Divide first: factor x numerator may overflow where the ratio does not.
+        value = factor * (numerator / denominator)
+    except OverflowError as error:  # integers too large for a float
+        raise ValueError(f"ratio {numerator!r} / {denominator!r} is out of range") from error
+    if not math.isfinite(value):
+        raise ValueError(f"ratio {numerator!r} / {denominator!r} x {factor!r} is out of range")
+    return round(value, 2) + 0.0  # + 0.0: no -0.0
 
 
 @dataclass
@@ -50,7 +82,10 @@ class KpiRow:
     figures: dict = field(default_factory=dict)
 
     def add(self, figure, value):
-        self.figures[figure] = self.figures.get(figure, 0) + (value or 0)
+        """Add ``value`` (None counts as 0) to ``figure``; ``ValueError`` for NaN, infinity or a sum
+        beyond the float range."""
+        total = self.figures.get(figure, 0) + check_finite(value, figure)
+        self.figures[figure] = check_finite(total, figure)
 
     def kpis(self):
         result = {name: self.figures.get(name, 0) for name in FIGURES}
