@@ -322,6 +322,26 @@ class TestOrderApproval(SalesMgmtOrderCommon):
         return_picking.button_validate()
         self.assertEqual(order.fulfilment_status, "returned")
 
+    def test_return_credit_note_in_the_sold_unit(self):
+        """2 Dozens at 120 a dozen, 6 Units returned: the credit note is half a dozen, 60."""
+        order = self._quotation(self.customer, 120, product=self.storable, qty=2)
+        order.order_line.product_uom_id = self.env.ref("uom.product_uom_dozen")
+        order.order_line.price_unit = 120
+        self.env["stock.quant"]._update_available_quantity(self.storable, self.warehouse.lot_stock_id, 24)
+        order.action_confirm()
+        self.assertEqual(order.state, "sale", order.hold_reason_ids.mapped("message"))
+        order.picking_ids.move_ids.quantity = order.picking_ids.move_ids.product_uom_qty
+        order.picking_ids.move_ids.picked = True
+        order.picking_ids.button_validate()
+        wizard = Form(self.env["sale.order.return.wizard"].with_context(default_order_id=order.id))
+        wizard.reason = "Six broken"
+        wizard.create_credit_note = True
+        with wizard.line_ids.edit(0) as line:
+            line.quantity = line.max_quantity / 4  # 6 units, whatever unit the move counts in
+        wizard.save().action_create_return()
+        credit_note = self.env["account.move"].search([("invoice_origin", "=", order.name)])
+        self.assertAlmostEqual(credit_note.amount_untaxed, 60)
+
     def test_return_more_than_delivered_refused(self):
         order = self._delivered_order(1)
         wizard = Form(self.env["sale.order.return.wizard"].with_context(default_order_id=order.id))

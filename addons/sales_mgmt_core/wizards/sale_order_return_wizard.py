@@ -99,11 +99,14 @@ class SaleOrderReturnWizard(models.TransientModel):
             sale_line = line.move_id.sale_line_id
             if not sale_line:
                 continue
+            # the return is counted in the move's unit, the price is per sale line unit
+            quantity = line.move_id.product_uom._compute_quantity(line.quantity, sale_line.product_uom_id)
             invoice_lines.append(
                 fields.Command.create(
                     {
                         "product_id": sale_line.product_id.id,
-                        "quantity": line.quantity,
+                        "quantity": quantity,
+                        "product_uom_id": sale_line.product_uom_id.id,
                         "price_unit": sale_line.price_unit,
                         "discount": sale_line.discount,
                         "tax_ids": [fields.Command.set(sale_line.tax_ids.ids)],
