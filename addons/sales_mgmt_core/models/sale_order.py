@@ -289,6 +289,20 @@ class SaleOrder(models.Model):
         self._sm_clear_approval(self.env._("Order cancelled: the approval no longer holds."))
         return result
 
+    def _sm_check_amendment(self):
+        """Confirmed orders whose lines grew must still pass the credit check, counting
+        themselves as ordered and not invoiced; otherwise the change is refused (sell the
+        extra on a new quotation, which goes through approval)."""
+        failures = self.env["sale.order.credit.check"]._sm_amendment_failures(self)
+        if failures:
+            raise UserError(
+                self.env._(
+                    "This change raises what confirmed orders commit their customers to beyond their credit:\n"
+                    "%(reasons)s\nPut the extra on a new quotation: it goes through approval.",
+                    reasons="\n".join(f"{order.name}: {m}" for order, messages in failures.items() for m in messages),
+                )
+            )
+
     def _sm_confirmation_checks(self):
         """Models of the checks run at confirmation, in order. A check model implements
         ``_sm_prepare(orders)`` returning an object with ``evaluate(order)`` (failures, as hold

@@ -124,13 +124,15 @@ class SaleOrderCreditCheck(models.AbstractModel):
         return {(p, c): float(amount) for p, c, amount in result}
 
     @api.model
-    def _sm_ledger(self, orders):
-        """The credit ledger of these orders' partners, credit rows locked first."""
+    def _sm_ledger(self, orders, include_orders=False):
+        """The credit ledger of these orders' partners, credit rows locked first. Confirmed
+        orders of the batch itself count in what is to invoice only with ``include_orders``
+        (amendments of confirmed orders)."""
         keys = sorted({key for order in orders for key in self._sm_credit_keys(order)})
         limits = self._sm_credit_limits(keys)
         self.env["sales.credit.lock"]._lock_many([key for key in keys if limits[key][0] > 0])
         receivables = self._sm_receivables(keys, {key: limits[key][1] for key in keys})
-        to_invoice = self._sm_to_invoice(keys, orders.ids)
+        to_invoice = self._sm_to_invoice(keys, [] if include_orders else orders.ids)
         ledger = approval.CreditLedger()
         for key in keys:
             receivable, overdue = receivables.get(key, (0.0, 0.0))
@@ -146,6 +148,25 @@ class SaleOrderCreditCheck(models.AbstractModel):
     @api.model
     def _sm_prepare(self, orders):
         return _CreditChecker(self, self._sm_orders_to_check(orders))
+
+    @api.model
+    def _sm_amendment_failures(self, orders):
+        """{order: [message]} of confirmed orders that grew and whose partners' credit no longer
+        holds with them (an approval held for the order as it was)."""
+        orders = self._sm_orders_to_check(orders)
+        if not orders:
+            return {}
+        ledger = self._sm_ledger(orders, include_orders=True)
+        partners = self.env["res.partner"]
+        result = {}
+        for order in orders:
+            failures = ledger.evaluate(self._sm_credit_keys(order), 0.0)
+            if failures:
+                result[order] = [
+                    self._sm_message(order, check, partners.browse(key[0]), ledger.accounts[key], 0.0)
+                    for key, check, _values in failures
+                ]
+        return result
 
     @api.model
     def _sm_figures(self, orders):

@@ -284,6 +284,27 @@ class TestApprovalHardening(SalesMgmtOrderCommon):
         with self.assertRaises(UserError):
             order.with_user(self.user_approver).action_approve()
 
+    def test_confirmed_order_cannot_grow_past_the_credit(self):
+        """Raising a confirmed order's quantities or adding lines commits the customer to more:
+        the credit must still hold, or the change is refused (approved once is not a blank cheque)."""
+        order = self._quotation(self.customer, 600)
+        order.action_confirm()
+        self.assertEqual(order.state, "sale")
+        line = order.order_line.with_user(self.user_salesman)
+        with self.assertRaises(UserError):
+            line.write({"product_uom_qty": 2, "price_unit": 600})
+        with self.assertRaises(UserError):
+            order.with_user(self.user_salesman).write(
+                {"order_line": [Command.create({"product_id": self.product.id, "price_unit": 500})]}
+            )
+        self.assertAlmostEqual(order.amount_total, 600)
+        line.price_unit = 300  # lowering is fine
+        line.write({"product_uom_qty": 3, "price_unit": 300})  # 900, within the limit
+        self.assertAlmostEqual(order.amount_total, 900)
+        unlimited = self._quotation(self._customer("Open Account"), 600)
+        unlimited.action_confirm()
+        unlimited.order_line.with_user(self.user_salesman).product_uom_qty = 10
+
     def test_form_confirm_is_checked(self):
         form = Form(self.env["sale.order"].with_user(self.user_salesman))
         form.partner_id = self.customer
