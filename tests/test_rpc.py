@@ -41,10 +41,10 @@ class TestExternalApi(HttpCase):
             get_db_name(),
             uid,
             "rpc_salesman_pw1",
-            "res.partner",
+            "sales.customer.score",
             "search_read",
-            [[["id", "=", self.partner.id]]],
-            {"fields": ["name", "customer_tier_id"]},
+            [[["partner_id", "=", self.partner.id]]],
+            {"fields": ["partner_id", "customer_tier_id"]},
         )
         self.assertEqual(rows[0]["customer_tier_id"][1], "Gold")
         tiers = self.xmlrpc_object.execute_kw(
@@ -81,9 +81,9 @@ class TestExternalApi(HttpCase):
     def test_json2_salesman_reads_tier(self):
         res = self._json2(
             self.salesman,
-            "res.partner",
+            "sales.customer.score",
             "search_read",
-            {"domain": [["id", "=", self.partner.id]], "fields": ["customer_tier_id"]},
+            {"domain": [["partner_id", "=", self.partner.id]], "fields": ["customer_tier_id"]},
         )
         self.assertEqual(res.status_code, 200, res.text)
         self.assertEqual(res.json()[0]["customer_tier_id"][1], "Gold")

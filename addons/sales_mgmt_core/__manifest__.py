@@ -12,6 +12,7 @@
     "data": [
         "security/sales_mgmt_security.xml",
         "security/ir.model.access.csv",
+        "security/sales_customer_score_security.xml",
         "data/customer_tier_data.xml",
         "data/res_partner_category_data.xml",
         "data/mail_template_data.xml",
@@ -20,6 +21,7 @@
         "views/customer_tier_views.xml",
         "views/sales_complaint_views.xml",
         "views/res_partner_views.xml",
+        "views/sales_customer_score_views.xml",
         "views/sale_order_views.xml",
         "views/res_config_settings_views.xml",
         "views/crm_lead_views.xml",

@@ -1,37 +1,41 @@
 import io
+from collections import namedtuple
 
 from odoo import api, models
-from odoo.tools import SQL
+from odoo.tools import SQL, LazyTranslate
 
 from ..tools import xlsx_export
 from ..tools.xlsx_export import Column, Sheet
 
+_lt = LazyTranslate(__name__)
 FETCH_SIZE = 5000
+# A named constructor, not bare tuples: Odoo's term extractor would take the field name of a
+# tuple that follows a _lt() call for a term.
+_Col = namedtuple("_Col", "field title kind")
 RAW_COLUMNS = (
-    # (field, title, kind)
-    ("date", "Order Date", "datetime"),
-    ("order_id", "Order", "text"),
-    ("partner_id", "Customer", "text"),
-    ("product_id", "Product", "text"),
-    ("channel_id", "Channel", "text"),
-    ("product_uom_qty", "Quantity", "float"),
-    ("price_subtotal", "Untaxed Revenue", "money"),
-    ("margin", "Margin", "money"),
+    _Col("date", _lt("Order Date"), "datetime"),
+    _Col("order_id", _lt("Order"), "text"),
+    _Col("partner_id", _lt("Customer"), "text"),
+    _Col("product_id", _lt("Product"), "text"),
+    _Col("channel_id", _lt("Channel"), "text"),
+    _Col("product_uom_qty", _lt("Quantity"), "float"),
+    _Col("price_subtotal", _lt("Untaxed Revenue"), "money"),
+    _Col("margin", _lt("Margin"), "money"),
 )
 KPI_COLUMNS = (
-    ("name", "Group", "text"),
-    ("orders", "Orders", "int"),
-    ("revenue", "Revenue", "money"),
-    ("average_order_value", "Average Order Value", "money"),
-    ("quotation_conversion", "Quotation Conversion %", "percent"),
-    ("lead_conversion", "Lead Conversion %", "percent"),
-    ("deal_cycle_days", "Deal Cycle (days)", "float"),
-    ("quote_cycle_days", "Quotation Cycle (days)", "float"),
-    ("customers_new", "New Customers", "int"),
-    ("customers_returning", "Returning Customers", "int"),
-    ("repeat_purchase_rate", "Repeat Purchase %", "percent"),
-    ("target_attainment", "Target Attainment %", "percent"),
-    ("complaint_rate", "Complaint Rate %", "percent"),
+    _Col("name", _lt("Group"), "text"),
+    _Col("orders", _lt("Orders"), "int"),
+    _Col("revenue", _lt("Revenue"), "money"),
+    _Col("average_order_value", _lt("Average Order Value"), "money"),
+    _Col("quotation_conversion", _lt("Quotation Conversion %"), "percent"),
+    _Col("lead_conversion", _lt("Lead Conversion %"), "percent"),
+    _Col("deal_cycle_days", _lt("Deal Cycle (days)"), "float"),
+    _Col("quote_cycle_days", _lt("Quotation Cycle (days)"), "float"),
+    _Col("customers_new", _lt("New Customers"), "int"),
+    _Col("customers_returning", _lt("Returning Customers"), "int"),
+    _Col("repeat_purchase_rate", _lt("Repeat Purchase %"), "percent"),
+    _Col("target_attainment", _lt("Target Attainment %"), "percent"),
+    _Col("complaint_rate", _lt("Complaint Rate %"), "percent"),
 )
 
 
@@ -69,7 +73,7 @@ class SalesAnalyticsExport(models.AbstractModel):
         sheets = [
             Sheet(
                 self.env._("KPIs by %s", group_by),
-                [Column(title, kind, 18) for _f, title, kind in KPI_COLUMNS],
+                [Column(self.env._(title), kind, 18) for _f, title, kind in KPI_COLUMNS],
                 ([row.get(f) for f, _t, _k in KPI_COLUMNS] for row in kpis),
                 chart={"type": "pie", "category": 0, "values": [2], "title": self.env._("Revenue")},
             ),
@@ -87,12 +91,14 @@ class SalesAnalyticsExport(models.AbstractModel):
             ),
             Sheet(
                 self.env._("Lines"),
-                [Column(title, kind, 16) for _f, title, kind in RAW_COLUMNS],
+                [Column(self.env._(title), kind, 16) for _f, title, kind in RAW_COLUMNS],
                 self._raw_rows(domain),
             ),
         ]
         stream = io.BytesIO()
-        counts = xlsx_export.write_workbook(stream, summary, sheets, currency_format=money)
+        counts = xlsx_export.write_workbook(
+            stream, summary, sheets, currency_format=money, summary_name=self.env._("Summary")
+        )
         return stream.getvalue(), counts
 
     @api.model

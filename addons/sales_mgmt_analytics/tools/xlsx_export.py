@@ -37,11 +37,12 @@ def safe_sheet_name(name, used):
     return candidate
 
 
-def write_workbook(target, summary, sheets, currency_format="#,##0.00"):
+def write_workbook(target, summary, sheets, currency_format="#,##0.00", summary_name="Summary"):
     """Write ``summary`` (title, [(label, value, kind)]) then ``sheets``; returns rows written per sheet.
 
     ``target``: a path or a binary file object. Charts of a sheet are placed on the summary
-    sheet and reference the sheet's data (written before the summary is closed).
+    sheet (named ``summary_name``, translated by the caller) and reference the sheet's data
+    (written before the summary is closed).
     """
     workbook = xlsxwriter.Workbook(target, {"constant_memory": True, "default_date_format": "yyyy-mm-dd"})
     formats = {
@@ -56,7 +57,7 @@ def write_workbook(target, summary, sheets, currency_format="#,##0.00"):
     }
     used = set()
     title, figures = summary
-    summary_sheet = workbook.add_worksheet(safe_sheet_name("Summary", used))
+    summary_sheet = workbook.add_worksheet(safe_sheet_name(summary_name, used))
     summary_sheet.set_column(0, 0, 34)
     summary_sheet.set_column(1, 1, 18)
     summary_sheet.write_string(0, 0, title, formats["title"])

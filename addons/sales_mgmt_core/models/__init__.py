@@ -20,6 +20,7 @@ from . import (
     sales_complaint,
     sales_complaint_category,
     sales_credit_lock,
+    sales_customer_score,
     sales_inventory_cost,
     sales_safety_stock,
     sales_segment_queue,

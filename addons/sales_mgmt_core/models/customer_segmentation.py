@@ -4,7 +4,7 @@ import logging
 import time
 from datetime import timedelta
 
-from odoo import api, fields, models
+from odoo import Command, api, fields, models
 from odoo.tools import SQL
 
 from ..tools import segmentation as seg
@@ -352,20 +352,30 @@ class SalesCustomerSegmentation(models.AbstractModel):
         return str(value).replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n")
 
     def _log_tier_changes(self, changed):
-        tiers = {t.id: t.name for t in self.env["sales.customer.tier"].with_context(active_test=False).search([])}
-        bodies = {}
+        """Log tier changes in the customers' chatter as tracking values of ``customer_tier_id``:
+        the chatter shows them only to users who may read that field (a plain message body
+        would show the tier to every internal user who opens the customer)."""
+        Tier = self.env["sales.customer.tier"].with_context(active_test=False)
+        Partner = self.env["res.partner"]
+        col_info = Partner.sudo().fields_get(["customer_tier_id"], ["string", "type"])["customer_tier_id"]
+        Tracking = self.env["mail.tracking.value"]
         for pid, (old, new) in changed.items():
             old_tier, new_tier = old.get("customer_tier_id"), new["customer_tier_id"]
             # The first classification of a customer is not a change: no message for it.
-            if old.get("lifecycle_stage") and str(old_tier or "") != str(new_tier or ""):
-                bodies[pid] = self.env._(
-                    "Customer tier: %(old)s → %(new)s (automatic recompute)",
-                    old=tiers.get(int(old_tier), "-") if old_tier else "-",
-                    new=tiers.get(new_tier, "-") if new_tier else "-",
-                )
-        if bodies:
-            partners = self.env["res.partner"].browse(list(bodies))
-            partners._message_log_batch(bodies=bodies)
+            if not old.get("lifecycle_stage") or str(old_tier or "") == str(new_tier or ""):
+                continue
+            partner = Partner.browse(pid)
+            tracking = Tracking._create_tracking_values(
+                Tier.browse(int(old_tier)).exists() if old_tier else Tier,
+                Tier.browse(new_tier).exists() if new_tier else Tier,
+                "customer_tier_id",
+                col_info,
+                partner,
+            )
+            partner._message_log(
+                body=self.env._("Customer tier changed by the automatic recompute."),
+                tracking_value_ids=[Command.create(tracking)],
+            )
 
     # ------------------------------------------------------------------ tags
     def _auto_tag_ids(self):

@@ -98,14 +98,19 @@ class SalesCustomerTier(models.Model):
         for tier in self:
             tier.currency_id = (tier.company_id or self.env.company).currency_id
 
+    @api.depends_context("company", "uid")
     def _compute_partner_count(self):
-        counts = dict(
-            self.env["res.partner"]._read_group(
-                [("customer_tier_id", "in", self.ids)],
-                ["customer_tier_id"],
-                ["__count"],
+        # Counted on the score rows the user may read: their own customers unless they see all.
+        Score = self.env["sales.customer.score"]
+        counts = {}
+        if Score.has_access("read"):
+            counts = dict(
+                Score._read_group(
+                    [("customer_tier_id", "in", self.ids), ("company_id", "=", self.env.company.id)],
+                    ["customer_tier_id"],
+                    ["__count"],
+                )
             )
-        )
         for tier in self:
             tier.partner_count = counts.get(tier, 0)
 
@@ -126,7 +131,7 @@ class SalesCustomerTier(models.Model):
 
     def action_view_partners(self):
         self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id("account.res_partner_action_customer")
-        action["domain"] = [("customer_tier_id", "=", self.id)]
-        action["context"] = {"default_customer_tier_id": self.id}
+        action = self.env["ir.actions.act_window"]._for_xml_id("sales_mgmt_core.sales_customer_score_action")
+        action["domain"] = [("customer_tier_id", "=", self.id), ("company_id", "=", self.env.company.id)]
+        action["context"] = {}
         return action

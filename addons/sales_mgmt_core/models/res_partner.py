@@ -1,11 +1,28 @@
 import logging
+from contextlib import contextmanager
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
 
 from ..tools.segmentation import LIFECYCLE_STAGES, SEGMENTS
 
-SCORE_GROUPS = "sales_team.group_sale_salesman"
+# Scores are shown on res.partner to users who see every customer; other salespeople read
+# the scores of their own customers through ``sales.customer.score`` (record rules).
+SCORE_GROUPS = "sales_team.group_sale_salesman_all_leads"
+SALESMAN_GROUP = "sales_team.group_sale_salesman"
+# Who may change a customer's credit controls.
+CREDIT_GROUPS = "sales_mgmt_core.group_credit_approver,sales_mgmt_core.group_sales_mgmt_manager"
+CREDIT_CONTROL_FIELDS = frozenset(
+    {"customer_tier_id", "sm_credit_block", "sm_allowed_overdue_days", "credit_limit", "use_partner_credit_limit"}
+)
+# cr.cache key: partners whose protected fields server code is writing (see _sm_protected_write_allowed).
+PROTECTED_WRITE = "sales_mgmt_partner_protected_write"
+# Figures written by the segment recompute (superuser) only.
+COMPUTED_SCORE_FIELDS = frozenset(
+    """customer_tier_date rfm_recency_score rfm_frequency_score rfm_monetary_score rfm_segment lifecycle_stage
+    sm_order_count sm_revenue_12m sm_lifetime_value sm_average_order_value sm_first_order_date sm_last_order_date
+    sm_purchase_interval predicted_next_order_date purchase_propensity sm_winback_sent_date""".split()
+)
 
 _logger = logging.getLogger(__name__)
 
@@ -15,6 +32,7 @@ class ResPartner(models.Model):
 
     # Scores are per company (company_dependent: one JSONB column, searchable and groupable
     # for the current company). They live on the commercial partner; contacts roll up to it.
+    # The tier is a credit control too (its credit limit applies): see _sm_check_protected_fields.
     customer_tier_id = fields.Many2one(
         "sales.customer.tier",
         company_dependent=True,
@@ -22,59 +40,97 @@ class ResPartner(models.Model):
         copy=False,
         groups=SCORE_GROUPS,
     )
-    customer_tier_date = fields.Date("Tier Since", company_dependent=True, copy=False, groups=SCORE_GROUPS)
-    rfm_recency_score = fields.Integer("Recency", company_dependent=True, copy=False, groups=SCORE_GROUPS)
-    rfm_frequency_score = fields.Integer("Frequency", company_dependent=True, copy=False, groups=SCORE_GROUPS)
-    rfm_monetary_score = fields.Integer("Monetary", company_dependent=True, copy=False, groups=SCORE_GROUPS)
+    customer_tier_date = fields.Date(
+        "Tier Since", company_dependent=True, copy=False, readonly=True, groups=SCORE_GROUPS
+    )
+    rfm_recency_score = fields.Integer(
+        "Recency", company_dependent=True, copy=False, readonly=True, groups=SCORE_GROUPS
+    )
+    rfm_frequency_score = fields.Integer(
+        "Frequency", company_dependent=True, copy=False, readonly=True, groups=SCORE_GROUPS
+    )
+    rfm_monetary_score = fields.Integer(
+        "Monetary", company_dependent=True, copy=False, readonly=True, groups=SCORE_GROUPS
+    )
     rfm_segment = fields.Selection(
         SEGMENTS,
         "RFM Segment",
         company_dependent=True,
         copy=False,
+        readonly=True,
         groups=SCORE_GROUPS,
     )
     lifecycle_stage = fields.Selection(
         LIFECYCLE_STAGES,
         company_dependent=True,
         copy=False,
+        readonly=True,
         groups=SCORE_GROUPS,
         help="Prospect (no order), New, Active, At risk, Lapsed: from the order history and the "
         "customer's own purchase rhythm.",
     )
-    sm_order_count = fields.Integer("Orders (all time)", company_dependent=True, copy=False, groups=SCORE_GROUPS)
-    sm_revenue_12m = fields.Float("Revenue (12 months)", company_dependent=True, copy=False, groups=SCORE_GROUPS)
-    sm_lifetime_value = fields.Float("Lifetime Value", company_dependent=True, copy=False, groups=SCORE_GROUPS)
-    sm_average_order_value = fields.Float(
-        "Average Order Value", company_dependent=True, copy=False, groups=SCORE_GROUPS
+    sm_order_count = fields.Integer(
+        "Orders (all time)", company_dependent=True, copy=False, readonly=True, groups=SCORE_GROUPS
     )
-    sm_first_order_date = fields.Date("First Order", company_dependent=True, copy=False, groups=SCORE_GROUPS)
-    sm_last_order_date = fields.Date("Last Order", company_dependent=True, copy=False, groups=SCORE_GROUPS)
+    sm_revenue_12m = fields.Float(
+        "Revenue (12 months)", company_dependent=True, copy=False, readonly=True, groups=SCORE_GROUPS
+    )
+    sm_lifetime_value = fields.Float(
+        "Lifetime Value", company_dependent=True, copy=False, readonly=True, groups=SCORE_GROUPS
+    )
+    sm_average_order_value = fields.Float(
+        "Average Order Value", company_dependent=True, copy=False, readonly=True, groups=SCORE_GROUPS
+    )
+    sm_first_order_date = fields.Date(
+        "First Order", company_dependent=True, copy=False, readonly=True, groups=SCORE_GROUPS
+    )
+    sm_last_order_date = fields.Date(
+        "Last Order", company_dependent=True, copy=False, readonly=True, groups=SCORE_GROUPS
+    )
     sm_purchase_interval = fields.Float(
         "Purchase Interval (days)",
         company_dependent=True,
         copy=False,
+        readonly=True,
         groups=SCORE_GROUPS,
         help="Median days between orders (3+ orders), the single interval (2 orders) or the "
         "segment's median (fewer).",
     )
-    predicted_next_order_date = fields.Date(company_dependent=True, copy=False, groups=SCORE_GROUPS)
+    predicted_next_order_date = fields.Date(company_dependent=True, copy=False, readonly=True, groups=SCORE_GROUPS)
     purchase_propensity = fields.Integer(
         company_dependent=True,
         copy=False,
+        readonly=True,
         groups=SCORE_GROUPS,
         help="0-100: how likely an order is soon, from the customer's rhythm.",
+    )
+    sm_score_ids = fields.Many2many(
+        "sales.customer.score",
+        string="Customer Scores",
+        compute="_compute_sm_score_ids",
+        compute_sudo=False,
+        groups=SALESMAN_GROUP,
+        help="The customer's scores in the current company, when you may see them.",
     )
     sm_allowed_overdue_days = fields.Integer(
         "Allowed Overdue Days",
         company_dependent=True,
         tracking=True,
+        copy=False,
         help="Invoices overdue by more than this many days hold the customer's new orders for approval.",
     )
     sm_credit_block = fields.Boolean(
         "Credit Blocked",
         company_dependent=True,
         tracking=True,
+        copy=False,
         help="Every new order of this customer needs a Credit Approver.",
+    )
+    sm_can_edit_credit = fields.Boolean(
+        "Can Change Credit Controls",
+        compute="_compute_sm_can_edit_credit",
+        help="Credit Approvers and Sales Management managers change the tier, credit limit, "
+        "credit block and allowed overdue days.",
     )
     birthday = fields.Date()
     sm_birthday_greeted_year = fields.Integer(copy=False, groups="base.group_system")
@@ -85,9 +141,20 @@ class ResPartner(models.Model):
         groups="base.group_system",
         help="An order of this customer changed since the last incremental segment pass.",
     )
-    complaint_ids = fields.One2many("sales.complaint", "partner_id", groups=SCORE_GROUPS)
-    complaint_count = fields.Integer(compute="_compute_complaint_count", groups=SCORE_GROUPS)
-    open_complaint_count = fields.Integer(compute="_compute_complaint_count", groups=SCORE_GROUPS)
+    complaint_ids = fields.One2many("sales.complaint", "partner_id", groups=SALESMAN_GROUP)
+    complaint_count = fields.Integer(compute="_compute_complaint_count", groups=SALESMAN_GROUP)
+    open_complaint_count = fields.Integer(compute="_compute_complaint_count", groups=SALESMAN_GROUP)
+
+    @api.depends_context("company", "uid")
+    def _compute_sm_score_ids(self):
+        scores = self.env["sales.customer.score"]._sm_of_partners(self.commercial_partner_id)
+        by_partner = {score.partner_id.id: score for score in scores}
+        for partner in self:
+            partner.sm_score_ids = by_partner.get(partner.commercial_partner_id.id, scores.browse())
+
+    @api.depends_context("uid")
+    def _compute_sm_can_edit_credit(self):
+        self.sm_can_edit_credit = self._sm_can_edit_credit()
 
     def _compute_sm_segment_dirty(self):
         queued = self.env["sales.segment.queue"]._queued(self.ids)
@@ -107,10 +174,96 @@ class ResPartner(models.Model):
             partner.complaint_count = total.get(partner.commercial_partner_id.id, 0)
             partner.open_complaint_count = open_.get(partner.commercial_partner_id.id, 0)
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        self._sm_check_protected_fields(vals_list, create=True)
+        return super().create(vals_list)
+
     def write(self, vals):
+        self._sm_check_protected_fields([vals])
+        retiered = self.browse()
         if "customer_tier_id" in vals and "customer_tier_date" not in vals:
-            vals = dict(vals, customer_tier_date=fields.Date.context_today(self))
-        return super().write(vals)
+            tier_id = vals["customer_tier_id"] or False
+            retiered = self.filtered(lambda p: p.sudo().customer_tier_id.id != tier_id)
+        result = super().write(vals)
+        if retiered:
+            # "Tier Since" is a computed figure (refused above): only this code path sets it by hand.
+            super(ResPartner, retiered).write({"customer_tier_date": fields.Date.context_today(self)})
+        return result
+
+    # ------------------------------------------------------------------ protected fields
+    def _sm_can_edit_credit(self):
+        return self.env.su or self.env.user.has_groups(CREDIT_GROUPS)
+
+    def _sm_check_protected_fields(self, vals_list, create=False):
+        """Refuse changes of credit controls by users who may not change them, and of computed
+        scores by anyone but the segment recompute (superuser), whatever the path (form,
+        import, RPC). A value equal to the current one (on create: to the company-wide default)
+        is no change, so imports and forms that send every column keep working. On create,
+        what the ORM would fill in from context or personal defaults counts as a value."""
+        if self.env.su or (self and set(self.ids) <= self.env.cr.cache.get(PROTECTED_WRITE, set())):
+            return
+        if create:
+            names = (CREDIT_CONTROL_FIELDS | COMPUTED_SCORE_FIELDS) & set(self._fields)
+            defaults = self.default_get(sorted(names))
+            vals_list = [{**defaults, **vals} for vals in vals_list]
+        else:
+            names = set().union(*vals_list)
+        protected = names & COMPUTED_SCORE_FIELDS
+        if not self._sm_can_edit_credit():
+            protected |= names & CREDIT_CONTROL_FIELDS
+        for name in sorted(protected & set(self._fields)):
+            field = self._fields[name]
+            if not any(name in vals and self._sm_changes(field, vals[name], create) for vals in vals_list):
+                continue
+            label = field._description_string(self.env)
+            if name in COMPUTED_SCORE_FIELDS:
+                raise AccessError(
+                    self.env._(
+                        "%(field)s is computed by the customer segment recompute and cannot be changed by hand.",
+                        field=label,
+                    )
+                )
+            raise AccessError(
+                self.env._(
+                    "You are not allowed to change %(field)s: only Credit Approvers and Sales Management "
+                    "managers change the credit controls of a customer.",
+                    field=label,
+                )
+            )
+
+    @contextmanager
+    def _sm_protected_write_allowed(self):
+        """Let server code write the protected fields of these partners for the duration of
+        the block, in this transaction only: a mark cannot be sent over RPC the way a context
+        key can."""
+        marks = self.env.cr.cache.setdefault(PROTECTED_WRITE, set())
+        added = set(self.ids) - marks
+        marks |= added
+        try:
+            yield self
+        finally:
+            marks -= added
+
+    def _sm_changes(self, field, value, create):
+        """Whether ``value`` changes ``field`` on one of these partners (on create: differs
+        from the company-wide default, which ignores context and personal defaults)."""
+        partners = self.sudo()
+        new = self._sm_normalize(field, value, partners)
+        if create:
+            default = field.get_company_dependent_fallback(partners) if field.company_dependent else False
+            return new != self._sm_normalize(field, default, partners)
+        return any(new != self._sm_normalize(field, partner[field.name], partner) for partner in partners)
+
+    @staticmethod
+    def _sm_normalize(field, value, records):
+        """``value`` in a comparable form: ids for records, 0 for an empty number."""
+        value = field.convert_to_cache(value, records, validate=False)
+        if field.type == "float":
+            return round(value or 0.0, 6)
+        if field.type in ("integer", "boolean"):
+            return int(value or 0)
+        return value or False
 
     @api.model
     def action_recompute_customer_segments(self, *args):

@@ -36,6 +36,12 @@ class SalesSafetyStock(models.Model):
     average_daily_demand = fields.Float(digits="Product Unit", readonly=True)
     demand_std_dev = fields.Float("Demand Std. Dev.", digits="Product Unit", readonly=True)
     suggestion_date = fields.Datetime(readonly=True)
+    has_demand_history = fields.Boolean(
+        "Demand History",
+        readonly=True,
+        help="The demand window had deliveries. Without history there is no suggestion, and applying "
+        "suggestions never changes the safety stock.",
+    )
 
     _product_warehouse_uniq = models.Constraint(
         "unique(product_id, warehouse_id)", "This product already has a safety stock in this warehouse."
@@ -62,13 +68,38 @@ class SalesSafetyStock(models.Model):
         self.env["sales.stock.alert"]._compute_suggestions(self)
 
     def action_apply_suggestion(self):
+        """Replace the safety stock with the suggestion where there is demand history; rows
+        without history keep theirs (missing data never lowers a threshold)."""
         self.action_compute_suggestion()
-        for record in self:
+        applied = self._apply_suggestions()
+        skipped = self - applied
+        if not skipped:
+            return True
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "warning",
+                "sticky": False,
+                "title": self.env._("Some safety stocks were kept"),
+                "message": self.env._(
+                    "%(applied)s applied; %(skipped)s kept because their demand window has no deliveries: %(names)s",
+                    applied=len(applied),
+                    skipped=len(skipped),
+                    names=", ".join(skipped[:10].mapped("product_id.display_name")),
+                ),
+                "next": {"type": "ir.actions.act_window_close"},
+            },
+        }
+
+    def _apply_suggestions(self):
+        applied = self.filtered("has_demand_history")
+        for record in applied:
             record.safety_qty = record.suggested_qty
+        return applied
 
     @api.model
     def _cron_compute_suggestions(self):
         records = self.search([])  # pylint: disable=no-search-all
         records.action_compute_suggestion()
-        for record in records.filtered("auto_apply"):
-            record.safety_qty = record.suggested_qty
+        records.filtered("auto_apply")._apply_suggestions()

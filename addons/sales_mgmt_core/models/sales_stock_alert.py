@@ -291,6 +291,7 @@ class SalesStockAlert(models.Model):
                     record.write(
                         {
                             "suggested_qty": suggestion,
+                            "has_demand_history": any(daily),
                             "average_daily_demand": mean,
                             "demand_std_dev": sigma,
                             "suggestion_date": fields.Datetime.now(),

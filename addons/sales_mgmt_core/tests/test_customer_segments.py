@@ -76,7 +76,15 @@ class TestCustomerSegments(SalesMgmtOrderCommon):
         self.env.ref("sales_mgmt_core.customer_tier_vip").min_tenure_days = 300
         self._recompute()
         self.assertEqual(vip.customer_tier_id, self.env.ref("sales_mgmt_core.customer_tier_vip"))
-        self.assertIn("Gold → VIP", vip.message_ids[0].body)
+        tracking = vip.message_ids[0].sudo().tracking_value_ids
+        self.assertEqual(
+            (tracking.field_id.name, tracking.old_value_char, tracking.new_value_char),
+            ("customer_tier_id", "Gold", "VIP"),
+        )
+        # The change is logged as tracking of a restricted field: hidden from the other salespeople.
+        self.assertFalse(tracking._filter_has_field_access(tracking.with_user(self.user_salesman_2).env))
+        self.assertTrue(tracking._filter_has_field_access(tracking.with_user(self.user_approver).env))
+        self.assertNotIn("VIP", vip.message_ids[0].body)
 
     def test_child_contacts_roll_up(self):
         contact = self.env["res.partner"].create({"name": "Ann Buyer", "parent_id": self.regular.id})
@@ -247,7 +255,15 @@ class TestCustomerSegments(SalesMgmtOrderCommon):
 
     def test_access(self):
         self._recompute()
-        self.assertEqual(self.vip.with_user(self.user_salesman).rfm_segment, "champions")
+        # Own-documents salespeople read their own customers' scores through sales.customer.score;
+        # the score fields of res.partner are for users who see every customer.
+        Score = self.env["sales.customer.score"]
+        own = Score.with_user(self.user_salesman).search([("partner_id", "=", self.vip.id)])
+        self.assertEqual(own.rfm_segment, "champions")
+        self.assertFalse(Score.with_user(self.user_salesman_2).search([("partner_id", "=", self.vip.id)]))
+        with self.assertRaises(AccessError):
+            self.vip.with_user(self.user_salesman).read(["rfm_segment"])
+        self.assertEqual(self.vip.with_user(self.user_approver).rfm_segment, "champions")
         with self.assertRaises(AccessError):
             self.vip.with_user(self.user_internal).read(["rfm_segment"])
         with self.assertRaises(AccessError):

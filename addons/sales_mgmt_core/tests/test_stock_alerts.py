@@ -182,15 +182,20 @@ class TestStockAlerts(SalesMgmtOrderCommon):
 
     def test_demand_suggestion(self):
         record = self.Safety.search([("product_id", "=", self.lamp.id)])
-        record.action_compute_suggestion()
-        self.assertEqual(record.suggested_qty, 0.0)  # no history
+        record.auto_apply = True
+        action = record.action_apply_suggestion()
+        self.assertEqual((record.suggested_qty, record.has_demand_history), (0.0, False))  # no history
+        self.assertEqual(record.safety_qty, 10, "missing data never lowers the threshold")
+        self.assertEqual(action["params"]["type"], "warning")
+        self.Safety._cron_compute_suggestions()
+        self.assertEqual(record.safety_qty, 10, "nor does the nightly auto-apply")
         self._stock(self.lamp, self.wh_a, 100)
         customer = self.partner_for_orders()
         for days_ago, qty in ((3, 2), (10, 9), (20, 1), (30, 6)):
             with freeze_time(fields.Datetime.now() - timedelta(days=days_ago)):
                 order = self._order(customer, 10, confirm=False)
                 order.order_line.write({"product_id": self.lamp.id, "product_uom_qty": qty})
-                order.with_user(self.user_approver).with_context(sales_mgmt_skip_checks=True).action_confirm()
+                order.action_confirm()
                 order.picking_ids.move_ids.quantity = qty
                 order.picking_ids.move_ids.picked = True
                 order.picking_ids.button_validate()

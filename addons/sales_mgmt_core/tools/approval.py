@@ -29,7 +29,7 @@ class CreditAccount:
 
 
 def _finite(value):
-    return isinstance(value, (int, float)) and math.isfinite(value)
+    return isinstance(value, int | float) and math.isfinite(value)
 
 
 def credit_failures(account, amount, rounding=ROUNDING):

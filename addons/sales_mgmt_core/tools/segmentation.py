@@ -40,6 +40,27 @@ LAPSED_FACTOR = 3.0
 DEFAULT_INTERVAL_DAYS = 90.0
 
 
+def _finite(value):
+    """Whether ``value`` is a finite number (integers of any size are)."""
+    return isinstance(value, int) or math.isfinite(value)
+
+
+def _as_float(value):
+    """``value`` as a float; NaN when it does not fit in one."""
+    try:
+        return float(value)
+    except OverflowError:
+        return math.nan
+
+
+def _shown(value):
+    """``value`` for an error message (``repr`` refuses integers of 4,300+ digits)."""
+    try:
+        return repr(value)[:40]
+    except ValueError:
+        return "a huge integer"
+
+
 def quintile_breaks(values):
     """Cut points scoring ``values`` 1-5 by quintile of their mid-rank.
 
@@ -48,8 +69,14 @@ def quintile_breaks(values):
     1 and 5. The result is the smallest value reaching each score 2..5 (``inf`` when a score
     is not reached), so that :func:`quintile_score` can score values later, outside the
     population (incremental updates).
+
+    Values must be finite numbers (``ValueError`` otherwise): NaN has no rank, and an
+    infinite value could not be told from the ``inf`` of a score not reached.
     """
     counts = collections.Counter(values)
+    bad = next((v for v in counts if not _finite(v)), None)
+    if bad is not None:
+        raise ValueError(f"quintile_breaks: values must be finite numbers, got {bad!r}")
     n = sum(counts.values())
     if not n:
         return []
@@ -68,7 +95,12 @@ def quintile_breaks(values):
 
 
 def quintile_score(value, breaks):
-    """Score 1-5 of ``value`` against :func:`quintile_breaks` (higher values score higher)."""
+    """Score 1-5 of ``value`` against :func:`quintile_breaks` (higher values score higher).
+
+    ``ValueError`` for NaN, which no break can place.
+    """
+    if isinstance(value, float) and math.isnan(value):
+        raise ValueError(f"quintile_score: cannot score {value!r}")
     if not breaks:
         return 3
     return bisect.bisect_right(breaks, value) + 1
@@ -138,14 +170,30 @@ def purchase_propensity(order_count, days_since_last, interval_days):
 
     Rises as the expected next order approaches (days since last / interval -> 1), decays
     exponentially once the customer is overdue, and is damped for customers with few
-    orders (less evidence of a rhythm).
+    orders (less evidence of a rhythm). 0 without orders, without a positive interval or
+    before the last order; ``ValueError`` when a figure is not a finite number.
     """
-    if not order_count or not interval_days:
+    days, interval = _as_float(days_since_last), _as_float(interval_days or 0)
+    if not (_finite(order_count or 0) and math.isfinite(days) and math.isfinite(interval)):
+        raise ValueError(
+            "purchase_propensity: order count, days since the last order and interval must be finite "
+            f"numbers, got {_shown(order_count)}, {_shown(days_since_last)} and {_shown(interval_days)}"
+        )
+    if not order_count or order_count <= 0 or interval <= 0:
         return 0
-    ratio = days_since_last / interval_days
-    timing = ratio if ratio <= 1 else math.exp(-(ratio - 1))
-    confidence = min(1.0, 0.5 + 0.1 * order_count)
+    ratio = days / interval  # may overflow to inf: then long overdue, 0
+    timing = max(0.0, ratio) if ratio <= 1 else math.exp(-(ratio - 1))
+    confidence = 1.0 if order_count >= 5 else 0.5 + 0.1 * order_count
     return max(0, min(100, round(100 * timing * confidence)))
+
+
+def predicted_next_order(last_order, interval_days):
+    """The day after ``last_order`` by the interval (rounded to days); ``date.max`` when that
+    is beyond the calendar."""
+    try:
+        return last_order + timedelta(days=round(interval_days))
+    except OverflowError:
+        return date.max
 
 
 def frequency_band(f_score):
@@ -287,7 +335,7 @@ def score_customers(stats, today, breaks=None, segment_fallback=None, tier_rules
                     s.total_count or s.order_count, (today - s.first_order).days, since_last, interval
                 ),
                 interval_days=round(interval, 2),
-                predicted_next=s.last_order + timedelta(days=round(interval)),
+                predicted_next=predicted_next_order(s.last_order, interval),
                 propensity=purchase_propensity(s.total_count or s.order_count, since_last, interval),
                 frequency_band=frequency_band(f),
                 spend_band=spend_band(m),

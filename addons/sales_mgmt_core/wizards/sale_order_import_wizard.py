@@ -55,7 +55,13 @@ class SaleOrderImportWizard(models.TransientModel):
         except order_import.SheetError as e:
             self.write({"file_error": str(e), "state": "preview"})
             return self._reopen()
-        rows = order_import.check_rows(header, raw_rows)
+        precision = self.env["decimal.precision"]
+        digits = {
+            "quantity": precision.precision_get("Product Unit"),
+            "price_unit": precision.precision_get("Product Price"),
+        }
+        # numbers with more decimals than Odoo keeps are refused rather than rounded
+        rows = order_import.check_rows(header, raw_rows, digits=digits)
         self._resolve(rows)
         self.env["sale.order.import.line"].create([self._prepare_line(row) for row in rows])
         self.state = "preview"
@@ -148,22 +154,33 @@ class SaleOrderImportWizard(models.TransientModel):
                 ids = partner_map.get(customer, set())
                 if not ids:
                     row.errors.append(
-                        f"Unknown customer '{customer}' (use its internal reference, e-mail or exact name)."
+                        self.env._(
+                            "Unknown customer '%(customer)s' (use its internal reference, e-mail or exact name).",
+                            customer=customer,
+                        )
                     )
                 elif len(ids) > 1:
-                    row.errors.append(f"Customer '{customer}' matches {len(ids)} contacts: use the internal reference.")
+                    row.errors.append(
+                        self.env._(
+                            "Customer '%(customer)s' matches %(count)s contacts: use the internal reference.",
+                            customer=customer,
+                            count=len(ids),
+                        )
+                    )
                 else:
                     row.values["partner_id"] = next(iter(ids))
             if product:
                 ids = product_map.get(product, set())
                 if not ids:
-                    row.errors.append(f"Unknown product SKU or barcode '{product}'.")
+                    row.errors.append(self.env._("Unknown product SKU or barcode '%(product)s'.", product=product))
                 elif len(ids) > 1:
-                    row.errors.append(f"SKU '{product}' matches {len(ids)} products.")
+                    row.errors.append(
+                        self.env._("SKU '%(product)s' matches %(count)s products.", product=product, count=len(ids))
+                    )
                 else:
                     row.values["product_id"] = next(iter(ids))
             if ref in existing:
-                row.errors.append(f"Order {ref} was already imported.")
+                row.errors.append(self.env._("Order %(ref)s was already imported.", ref=ref))
 
     @api.model
     def _prepare_line(self, row):

@@ -39,8 +39,8 @@ registry.category("web_tour.tours").add("sales_mgmt_smoke_tour", {
             run: "click",
         },
         {
-            content: "The tier is shown",
-            trigger: '.o_field_widget[name="customer_tier_id"] input:value(Tour Tier)',
+            content: "The tier is shown in the customer's scores",
+            trigger: '.o_field_widget[name="sm_score_ids"] td:contains(Tour Tier)',
         },
     ],
 });
