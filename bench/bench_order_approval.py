@@ -16,7 +16,7 @@ from odoo_env import Timer, median_in_savepoints, odoo_env, report  # isort: ski
 
 from odoo import Command, fields
 
-from odoo.addons.sales_mgmt_core.models.sale_order import CONFIRMING
+from odoo.addons.sales_mgmt_core.models.sale_order_approval import CONFIRMING
 
 REPEAT = int(os.environ.get("SM_BENCH_REPEAT", "15"))
 SCALE = float(os.environ.get("SM_BENCH_SCALE", "1"))
@@ -77,7 +77,7 @@ def make_customer(env, name, invoices, product):
 def timed_confirm(env, order_vals, plain=False):
     """Median seconds of confirming a fresh copy of the order, rolled back each time."""
     SaleOrder = env["sale.order"]
-    ours = next(c for c in type(SaleOrder).__mro__ if c.__module__.endswith("sales_mgmt_core.models.sale_order"))
+    ours = next(c for c in type(SaleOrder).__mro__ if c.__module__.endswith("sales_mgmt_core.models.sale_order_approval"))
 
     def confirm(order):
         if plain:
@@ -92,7 +92,7 @@ def timed_confirm(env, order_vals, plain=False):
 
 def confirm_batch(orders, plain=False):
     SaleOrder = orders.env["sale.order"]
-    ours = next(c for c in type(SaleOrder).__mro__ if c.__module__.endswith("sales_mgmt_core.models.sale_order"))
+    ours = next(c for c in type(SaleOrder).__mro__ if c.__module__.endswith("sales_mgmt_core.models.sale_order_approval"))
     if plain:
         with orders._sm_mark(CONFIRMING):
             super(ours, orders).action_confirm()

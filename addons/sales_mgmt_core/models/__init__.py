@@ -13,6 +13,7 @@ from . import (
     res_config_settings,
     res_partner,
     sale_order,
+    sale_order_approval,
     sale_order_credit_check,
     sale_order_hold_reason,
     sale_order_line,

@@ -304,6 +304,11 @@ class TestApprovalHardening(SalesMgmtOrderCommon):
         unlimited = self._quotation(self._customer("Open Account"), 600)
         unlimited.action_confirm()
         unlimited.order_line.with_user(self.user_salesman).product_uom_qty = 10
+        # moving the confirmed order to a blocked payer is refused too
+        blocked = self._customer("Blocked Payer")
+        blocked.with_company(self.company).sm_credit_block = True
+        with self.assertRaises(UserError):
+            unlimited.with_user(self.user_salesman).write({"partner_invoice_id": blocked.id})
 
     def test_form_confirm_is_checked(self):
         form = Form(self.env["sale.order"].with_user(self.user_salesman))
