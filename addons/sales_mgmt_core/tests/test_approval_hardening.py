@@ -164,6 +164,17 @@ class TestApprovalHardening(SalesMgmtOrderCommon):
         copy = order.copy()
         self.assertEqual((copy.approval_state, copy.hold_reason_ids.ids), ("none", []))
 
+    def test_base_import_cannot_set_approval_or_confirm(self):
+        """Odoo's import (``load``, what Import records in the UI calls) goes through create/write."""
+        Order = self.env["sale.order"].with_user(self.user_salesman)
+        before = Order.search_count([])
+        for column, value in (("approval_state", "approved"), ("state", "sale")):
+            with self.subTest(column=column):
+                result = Order.load(["partner_id/.id", column], [[str(self.customer.id), value]])
+                self.assertFalse(result["ids"], result)
+                self.assertTrue(any(m["type"] == "error" for m in result["messages"]), result)
+        self.assertEqual(Order.search_count([]), before)
+
     def test_hold_reasons_are_an_audit_trail(self):
         order = self._quotation(self.customer, 5000)
         order.action_confirm()
