@@ -12,7 +12,7 @@ Each confirmation runs in a savepoint rolled back afterwards; medians of REPEAT 
 import base64
 import os
 
-from odoo_env import Timer, median_in_savepoints, odoo_env, report  # isort: skip  (sets up Odoo's addons path)
+from odoo_env import Timer, interleaved_medians, median_in_savepoints, odoo_env, report  # isort: skip  (sets up Odoo's addons path)
 
 from odoo import Command, fields
 
@@ -77,7 +77,9 @@ def make_customer(env, name, invoices, product):
 def timed_confirm(env, order_vals, plain=False):
     """Median seconds of confirming a fresh copy of the order, rolled back each time."""
     SaleOrder = env["sale.order"]
-    ours = next(c for c in type(SaleOrder).__mro__ if c.__module__.endswith("sales_mgmt_core.models.sale_order_approval"))
+    ours = next(
+        c for c in type(SaleOrder).__mro__ if c.__module__.endswith("sales_mgmt_core.models.sale_order_approval")
+    )
 
     def confirm(order):
         if plain:
@@ -92,7 +94,9 @@ def timed_confirm(env, order_vals, plain=False):
 
 def confirm_batch(orders, plain=False):
     SaleOrder = orders.env["sale.order"]
-    ours = next(c for c in type(SaleOrder).__mro__ if c.__module__.endswith("sales_mgmt_core.models.sale_order_approval"))
+    ours = next(
+        c for c in type(SaleOrder).__mro__ if c.__module__.endswith("sales_mgmt_core.models.sale_order_approval")
+    )
     if plain:
         with orders._sm_mark(CONFIRMING):
             super(ours, orders).action_confirm()
@@ -158,10 +162,13 @@ def main():
             for i in range(BATCH_ORDERS)
         ]
         SaleOrder = env["sale.order"]
-        t_batch = median_in_savepoints(env, lambda: SaleOrder.create(batch_vals), confirm_batch, BATCH_REPEAT)
-        t_batch_plain = median_in_savepoints(
-            env, lambda: SaleOrder.create(batch_vals), lambda o: confirm_batch(o, plain=True), BATCH_REPEAT
+        medians = interleaved_medians(
+            env,
+            lambda: SaleOrder.create(batch_vals),
+            {"checked": confirm_batch, "plain": lambda o: confirm_batch(o, plain=True)},
+            BATCH_REPEAT,
         )
+        t_batch, t_batch_plain = medians["checked"], medians["plain"]
 
         # Order sheet: 5,000 lines, 1,000 orders, 500 customers, 200 SKUs.
         customers = env["res.partner"].create(

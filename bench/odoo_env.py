@@ -58,3 +58,22 @@ def median_in_savepoints(env, prepare, run, repeat):
         env.cr.execute("ROLLBACK TO SAVEPOINT bench_attempt")
         env.invalidate_all()
     return statistics.median(times)
+
+
+def interleaved_medians(env, prepare, runs, repeat):
+    """{name: median seconds} of each ``runs[name](prepare())``, the variants alternating in
+    every round (so that load changing during the bench weighs on all of them alike), each
+    attempt rolled back to a savepoint."""
+    times = {name: [] for name in runs}
+    for _i in range(repeat):
+        for name, run in runs.items():
+            env.cr.execute("SAVEPOINT bench_attempt")
+            subject = prepare()
+            env.flush_all()
+            with Timer() as t:
+                run(subject)
+                env.flush_all()
+            times[name].append(t.seconds)
+            env.cr.execute("ROLLBACK TO SAVEPOINT bench_attempt")
+            env.invalidate_all()
+    return {name: statistics.median(values) for name, values in times.items()}
