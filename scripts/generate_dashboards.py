@@ -1,6 +1,12 @@
 """Writes the two dashboard spreadsheets (run by hand after editing; the JSON files are committed).
 
 python scripts/generate_dashboards.py
+
+Laid out like Odoo's own Sales dashboard: a period filter (and a few relation filters), KPI cards
+comparing the period with the previous one, charts, then pivots. Every text a user reads is
+translatable: chart titles, filter labels and ``=_t("...")`` cells (Odoo's term extractor).
+The personal dashboard restricts every figure to the current user's orders and targets with
+``sm_is_mine`` (a search on ``user_id = uid``, so a manager sees their own figures too).
 """
 
 import json
@@ -8,22 +14,82 @@ import pathlib
 
 HERE = pathlib.Path(__file__).resolve().parent.parent / "addons" / "sales_mgmt_analytics" / "data" / "files"
 MODEL = "sales.analysis.report"
+TARGET = "sales.target"
+WIDTH = 1096
+MINE = [["sm_is_mine", "=", True]]
+
+# Global filters: (id, label, model or None for the period) and the field each model filters on.
+PERIOD = "sm_period"
+FILTERS = {
+    PERIOD: ("Period", None),
+    "sm_user": ("Salesperson", "res.users"),
+    "sm_team": ("Sales Team", "crm.team"),
+    "sm_channel": ("Channel", "sales.channel"),
+    "sm_categ": ("Product Category", "product.category"),
+    "sm_partner": ("Customer", "res.partner"),
+}
+CHAINS = {
+    MODEL: {
+        PERIOD: ("date", "datetime"),
+        "sm_user": ("user_id", "many2one"),
+        "sm_team": ("team_id", "many2one"),
+        "sm_channel": ("channel_id", "many2one"),
+        "sm_categ": ("categ_id", "many2one"),
+        "sm_partner": ("partner_id", "many2one"),
+    },
+    TARGET: {
+        PERIOD: ("date_from", "date"),
+        "sm_user": ("user_id", "many2one"),
+        "sm_team": ("team_id", "many2one"),
+    },
+}
 
 
-def chart(chart_id, kind, group_by, measure, title, row, domain=None):
+def global_filters(ids):
+    result = []
+    for filter_id in ids:
+        label, model = FILTERS[filter_id]
+        if model is None:
+            result.append({"id": filter_id, "type": "date", "label": label, "defaultValue": "this_month"})
+        else:
+            result.append(
+                {
+                    "id": filter_id,
+                    "type": "relation",
+                    "label": label,
+                    "modelName": model,
+                    "defaultValueDisplayNames": [],
+                }
+            )
+    return result
+
+
+def field_matching(model, filter_ids, offset=0):
+    matching = {}
+    for filter_id in filter_ids:
+        if filter_id in CHAINS[model]:
+            chain, kind = CHAINS[model][filter_id]
+            matching[filter_id] = {"chain": chain, "type": kind}
+            if filter_id == PERIOD:
+                matching[filter_id]["offset"] = offset
+    return matching
+
+
+def chart(chart_id, kind, group_by, measure, title, x, y, filters, domain=None, width=540, height=330):
     search = {"comparison": None, "context": {"group_by": []}, "domain": domain or [], "groupBy": group_by}
     search["orderBy"] = []
     return {
         "id": chart_id,
-        "width": 480,
-        "height": 300,
+        "width": width,
+        "height": height,
         "tag": "chart",
-        "col": 0 if chart_id.endswith("l") else 6,
-        "row": row,
-        "offset": {"x": 0, "y": 0},
+        "col": 0,
+        "row": 0,
+        "offset": {"x": x, "y": y},
         "data": {
-            "title": {"text": title},
+            "title": {"text": title, "bold": True, "color": "#434343"},
             "background": "#FFFFFF",
+            # Every slice of a pie is named in its legend ("Direct", "No category": see the report).
             "legendPosition": "top" if kind == "pie" else "none",
             "metaData": {"groupBy": group_by, "measure": measure, "order": None, "resModel": MODEL, "mode": kind},
             "searchParams": search,
@@ -32,38 +98,84 @@ def chart(chart_id, kind, group_by, measure, title, row, domain=None):
             "verticalAxisPosition": "left",
             "stacked": False,
             "cumulative": False,
+            "fillArea": kind == "line",
             "chartId": chart_id,
-            "fieldMatching": {},
+            "fieldMatching": field_matching(MODEL, filters),
         },
     }
 
 
-def pivot(pivot_id, name, rows, measures, model=MODEL, columns=None):
+def scorecard(chart_id, title, row, x, y, width):
+    return {
+        "id": chart_id,
+        "width": width,
+        "height": 101,
+        "tag": "chart",
+        "col": 0,
+        "row": 0,
+        "offset": {"x": x, "y": y},
+        "data": {
+            "title": {"text": title, "color": "#434343", "bold": True},
+            "type": "scorecard",
+            "background": "#EFF6FF",
+            "baselineColorDown": "#DC6965",
+            "baselineColorUp": "#00A04A",
+            "baselineMode": "percentage",
+            "baseline": f"Data!E{row}",
+            "baselineDescr": {"text": "since last period"},
+            "keyValue": f"Data!D{row}",
+            "humanize": False,
+            "chartId": chart_id,
+        },
+    }
+
+
+def pivot(pivot_id, name, rows, measures, filters, model=MODEL, domain=None, offset=0, sort=None):
     return {
         "type": "ODOO",
         "id": pivot_id,
         "formulaId": pivot_id,
         "name": name,
         "model": model,
-        "domain": [],
+        "domain": domain or [],
         "context": {},
-        "measures": [
-            {"id": f"{m}:sum", "fieldName": m, "aggregator": "sum", "userDefinedName": label} for m, label in measures
-        ],
+        # No user-defined names: the measures are titled with their (translated) field labels.
+        "measures": [{"id": m, "fieldName": m, "aggregator": aggregator} for m, aggregator in measures],
         "rows": rows,
-        "columns": columns or [],
-        "sortedColumn": None,
-        "fieldMatching": {},
+        "columns": [],
+        "sortedColumn": {"measure": sort, "order": "desc", "domain": []} if sort else None,
+        "fieldMatching": field_matching(model, filters, offset),
     }
 
 
-def spreadsheet(title, figures, pivots):
-    cells = {"A1": title}
-    row = 34
-    for pivot_id, definition in pivots.items():
-        cells[f"A{row}"] = definition["name"]
-        cells[f"A{row + 1}"] = f"=PIVOT({pivot_id}, 15, FALSE, FALSE)"
-        row += 20
+def stats_cells(current, previous):
+    """The Data sheet of the KPI cards: current and previous period, then the displayed values."""
+    cells = {"A1": '=_t("KPI")', "B1": '=_t("Current")', "C1": '=_t("Previous")', "D1": '=_t("Current")'}
+    cells["E1"] = '=_t("Previous")'
+    kpis = [
+        ("Revenue", 'PIVOT.VALUE({p},"price_subtotal")'),
+        ("Orders", 'PIVOT.VALUE({p},"order_count")'),
+        ("Average order", None),
+        ("Margin", 'PIVOT.VALUE({p},"margin")'),
+    ]
+    for index, (label, formula) in enumerate(kpis, start=2):
+        cells[f"A{index}"] = f'=_t("{label}")'
+        for col, pivot_id in (("B", current), ("C", previous)):
+            cells[f"{col}{index}"] = "=" + formula.format(p=pivot_id) if formula else f"=IFERROR({col}2/{col}3, 0)"
+        cells[f"D{index}"] = f"=FORMAT.LARGE.NUMBER(B{index})"
+        cells[f"E{index}"] = f"=FORMAT.LARGE.NUMBER(C{index})"
+    return cells
+
+
+def spreadsheet(filter_ids, figures, pivots, tables, stats):
+    """``tables``: [(title, pivot id, rows)] written as =PIVOT() blocks below the figures."""
+    cells = {}
+    # Below the figures: rows are 23 px high by default.
+    first = row = max(f["offset"]["y"] + f["height"] for f in figures) // 23 + 3
+    for title, pivot_id, count in tables:
+        cells[f"A{row}"] = f'=_t("{title}")'
+        cells[f"A{row + 1}"] = f"=PIVOT({pivot_id}, {count}, TRUE, FALSE)"
+        row += count + 4
     return {
         "version": "18.5.10",
         "revisionId": "START_REVISION",
@@ -72,65 +184,209 @@ def spreadsheet(title, figures, pivots):
             {
                 "id": "dashboard",
                 "name": "Dashboard",
-                "colNumber": 12,
+                "colNumber": 8,
                 "rowNumber": row + 5,
+                "cols": {"0": {"size": 300}, "1": {"size": 160}, "2": {"size": 160}, "3": {"size": 160}},
                 "cells": cells,
+                "styles": {f"A{r}": 1 for r in range(first, row) if "_t(" in cells.get(f"A{r}", "")},
                 "figures": figures,
                 "areGridLinesVisible": False,
                 "isVisible": True,
-            }
+            },
+            {
+                "id": "data",
+                "name": "Data",
+                "colNumber": 6,
+                "rowNumber": 10,
+                "cells": stats_cells(*stats),
+                "figures": [],
+                "areGridLinesVisible": True,
+                "isVisible": True,
+            },
         ],
-        "styles": {},
+        "styles": {"1": {"textColor": "#01666b", "bold": True, "fontSize": 14}},
         "formats": {},
         "borders": {},
         "settings": {},
         "pivots": pivots,
-        "pivotNextId": len(pivots) + 1,
-        "globalFilters": [],
+        "pivotNextId": max(int(k) for k in pivots) + 1,
+        "globalFilters": global_filters(filter_ids),
         "lists": {},
         "listNextId": 1,
         "chartOdooMenusReferences": {},
     }
 
 
+def cards(prefix):
+    width = (WIDTH - 3 * 16) // 4
+    titles = ("Revenue", "Orders", "Average Order", "Margin")
+    return [
+        scorecard(f"{prefix}_card_{i}", title, i + 2, i * (width + 16), 11, width) for i, title in enumerate(titles)
+    ]
+
+
+def stats_pivots(filters, domain=None):
+    measures = [("price_subtotal", "sum"), ("order_count", "count_distinct"), ("margin", "sum")]
+    return {
+        "90": pivot("90", "KPIs - current period", [], measures, filters, domain=domain),
+        "91": pivot("91", "KPIs - previous period", [], measures, filters, domain=domain, offset=-1),
+    }
+
+
 def main():
-    revenue = [("price_subtotal", "Revenue"), ("margin", "Margin"), ("net_revenue", "Net revenue")]
+    money = [("price_subtotal", "sum"), ("order_count", "count_distinct"), ("margin", "sum"), ("net_revenue", "sum")]
+    targets = [("target_revenue", "sum"), ("actual_revenue", "sum")]
+    manager_filters = [PERIOD, "sm_user", "sm_team", "sm_channel", "sm_categ", "sm_partner"]
+    half = (WIDTH - 16) // 2
     manager = spreadsheet(
-        "Sales management",
+        manager_filters,
         [
-            chart("revenue_month_l", "line", ["date:month"], "price_subtotal", "Revenue by month", 2),
-            chart("revenue_channel_r", "pie", ["channel_id"], "price_subtotal", "Revenue by channel", 2),
-            chart("revenue_user_l", "bar", ["user_id"], "price_subtotal", "Revenue by salesperson", 18),
-            chart("margin_category_r", "bar", ["categ_id"], "margin", "Margin by category", 18),
+            *cards("mgr"),
+            chart(
+                "revenue_month",
+                "line",
+                ["date:day"],
+                "price_subtotal",
+                "Revenue by day",
+                0,
+                130,
+                manager_filters,
+                width=WIDTH,
+                height=300,
+            ),
+            chart(
+                "revenue_channel",
+                "pie",
+                ["channel_name"],
+                "price_subtotal",
+                "Revenue by channel",
+                0,
+                450,
+                manager_filters,
+                width=half,
+            ),
+            chart(
+                "revenue_user",
+                "bar",
+                ["user_id"],
+                "price_subtotal",
+                "Revenue by salesperson",
+                half + 16,
+                450,
+                manager_filters,
+                width=half,
+            ),
+            chart(
+                "margin_category",
+                "bar",
+                ["categ_name"],
+                "margin",
+                "Margin by category",
+                0,
+                800,
+                manager_filters,
+                width=half,
+            ),
+            chart(
+                "revenue_team",
+                "pie",
+                ["team_id"],
+                "price_subtotal",
+                "Revenue by sales team",
+                half + 16,
+                800,
+                manager_filters,
+                width=half,
+            ),
         ],
         {
-            "1": pivot("1", "By channel", [{"fieldName": "channel_id"}], revenue),
-            "2": pivot("2", "By salesperson", [{"fieldName": "user_id"}], revenue),
+            "1": pivot(
+                "1", "By channel", [{"fieldName": "channel_name"}], money, manager_filters, sort="price_subtotal"
+            ),
+            "2": pivot(
+                "2", "By salesperson", [{"fieldName": "user_id"}], money, manager_filters, sort="price_subtotal"
+            ),
             "3": pivot(
                 "3",
                 "Targets",
                 [{"fieldName": "user_id"}],
-                [("actual_revenue", "Revenue"), ("target_revenue", "Target")],
-                model="sales.target",
+                targets,
+                manager_filters,
+                model=TARGET,
+                domain=[["scope", "=", "user"]],
+                sort="target_revenue",
             ),
+            **stats_pivots(manager_filters),
         },
+        [("Revenue by channel", "1", 10), ("Revenue by salesperson", "2", 15), ("Targets of the period", "3", 15)],
+        ("90", "91"),
     )
+    personal_filters = [PERIOD, "sm_channel", "sm_categ", "sm_partner"]
     personal = spreadsheet(
-        "My sales",
+        personal_filters,
         [
-            chart("my_revenue_month_l", "line", ["date:month"], "price_subtotal", "My revenue by month", 2),
-            chart("my_revenue_channel_r", "pie", ["channel_id"], "price_subtotal", "My revenue by channel", 2),
+            *cards("my"),
+            chart(
+                "my_revenue_month",
+                "line",
+                ["date:day"],
+                "price_subtotal",
+                "My revenue by day",
+                0,
+                130,
+                personal_filters,
+                domain=MINE,
+                width=WIDTH,
+                height=300,
+            ),
+            chart(
+                "my_revenue_channel",
+                "pie",
+                ["channel_name"],
+                "price_subtotal",
+                "My revenue by channel",
+                0,
+                450,
+                personal_filters,
+                domain=MINE,
+                width=half,
+            ),
+            chart(
+                "my_revenue_category",
+                "pie",
+                ["categ_name"],
+                "price_subtotal",
+                "My revenue by category",
+                half + 16,
+                450,
+                personal_filters,
+                domain=MINE,
+                width=half,
+            ),
         ],
         {
-            "1": pivot("1", "My customers", [{"fieldName": "partner_id"}], revenue),
+            "1": pivot(
+                "1",
+                "My customers",
+                [{"fieldName": "partner_id"}],
+                money,
+                personal_filters,
+                domain=MINE,
+                sort="price_subtotal",
+            ),
             "2": pivot(
                 "2",
                 "My targets",
                 [{"fieldName": "date_from", "granularity": "month"}],
-                [("actual_revenue", "Revenue"), ("target_revenue", "Target")],
-                model="sales.target",
+                targets,
+                personal_filters,
+                model=TARGET,
+                domain=[["sm_is_mine", "=", True]],
             ),
+            **stats_pivots(personal_filters, domain=MINE),
         },
+        [("My customers", "1", 15), ("My targets", "2", 6)],
+        ("90", "91"),
     )
     for name, data in (
         ("sales_mgmt_manager_dashboard.json", manager),

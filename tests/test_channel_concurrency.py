@@ -3,10 +3,15 @@ committed transactions on two connections, as two Odoo workers or queue job runn
 no duplicate orders, customers or identities; the loser's serialization failure is retried
 as Odoo retries every RPC / HTTP request and queue_job every job."""
 
-from two_transactions import remove_channel_test_data, run_second_while_first_open
+import threading
+from unittest.mock import patch
+
+from two_transactions import remove_channel_test_data, run_second_while_first_open, wait_for_lock_waiter
 
 from odoo import SUPERUSER_ID, api
+from odoo.exceptions import ConcurrencyError
 from odoo.modules.registry import Registry
+from odoo.service.model import retrying
 from odoo.tests import BaseCase, get_db_name, tagged
 
 
@@ -88,3 +93,41 @@ class TestChannelImportConcurrency(BaseCase):
                 [("channel_id", "=", self.channel_id), ("external_ref", "=", "CC-900")]
             )
             self.assertEqual(sorted(records.mapped("state")), ["done", "skipped"], "the second delivery is skipped")
+
+    def test_retries_exhausted_tell_the_integration_to_resend(self):
+        """When Odoo's automatic retries are used up (here: one try), the caller is told that
+        nothing was saved and to resend; resending imports the orders once."""
+        batch = [payload(n, 950) for n in range(950, 953)]
+        holding, release, errors = threading.Event(), threading.Event(), []
+
+        def first():
+            with self.registry.cursor() as cr:
+                env = api.Environment(cr, SUPERUSER_ID, {})
+                env["sales.channel"].browse(self.channel_id).import_orders(batch)
+                holding.set()
+                release.wait(60)
+
+        def second():
+            with self.registry.cursor() as cr, patch("odoo.service.model.MAX_TRIES_ON_CONCURRENCY_FAILURE", 1):
+                env = api.Environment(cr, SUPERUSER_ID, {})
+                try:
+                    retrying(lambda: env["sales.channel"].browse(self.channel_id).import_orders(batch), env)
+                except Exception as error:  # checked below
+                    errors.append(error)
+
+        first_thread = threading.Thread(target=first)
+        first_thread.start()
+        self.assertTrue(holding.wait(60))
+        second_thread = threading.Thread(target=second)
+        second_thread.start()
+        self.assertTrue(wait_for_lock_waiter(self.registry, 60, second_thread), "the second import did not wait")
+        release.set()
+        first_thread.join(60)
+        second_thread.join(60)
+        self.assertEqual(len(errors), 1, errors)
+        self.assertIsInstance(errors[0], ConcurrencyError)
+        self.assertIn("send the same orders again", str(errors[0]))
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            result = env["sales.channel"].browse(self.channel_id).import_orders(batch)
+        self.assertEqual(result["skipped"], 3, "resent: already imported, nothing twice")

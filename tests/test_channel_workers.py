@@ -16,8 +16,9 @@ import threading
 import time
 import urllib.request
 import xmlrpc.client
+from datetime import timedelta
 
-from two_transactions import remove_channel_test_data
+from two_transactions import remove_channel_test_data, wait_for_lock_waiter
 
 import odoo
 from odoo import SUPERUSER_ID, Command, api
@@ -257,6 +258,94 @@ class TestChannelImportWorkers(BaseCase):
         self.assertEqual((result["done"], result["failed"]), (1500, 0))
         self.assertEqual(self._state("KB")[:2], (1500, 1500))
         self.assertEqual(self._import(batch)["skipped"], 1500, "sent a third time: nothing new")
+
+    def _wait_until(self, condition, timeout=120, interval=0.2):
+        """Poll ``condition()`` (a committed database state) until it is true or the deadline passes."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            value = condition()
+            if value:
+                return value
+            time.sleep(interval)
+        return condition()
+
+    def _webhook_records(self, prefix):
+        """(sorted states of the delivery's records, received counts of the interrupted webhook runs)."""
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            records = env["sales.channel.import.record"].search(
+                [("channel_id", "=", self.channel_id), ("external_ref", "=like", f"{prefix}-%")]
+            )
+            runs = env["sales.channel.import.run"].search(
+                [("channel_id", "=", self.channel_id), ("trigger", "=", "webhook"), ("state", "=", "interrupted")]
+            )
+            return sorted(records.mapped("state")), runs.mapped("received_count")
+
+    def _kill_workers(self):
+        children = subprocess.run(
+            ["ps", "-o", "pid=", "--ppid", str(self.server.pid)], capture_output=True, text=True, check=False
+        ).stdout.split()
+        for pid in children:  # the worker serving the request among them; the server spawns new ones
+            os.kill(int(pid), signal.SIGKILL)
+
+    def test_webhook_worker_killed_after_storing_loses_nothing(self):
+        """The worker dies after the delivery was stored and committed (as on limit_time_real): the
+        recovery cron closes its run as interrupted and a queue job imports every stored order,
+        without the marketplace resending. The worker is held on a lock the test owns, so it is
+        killed at that point every run."""
+        count = 100
+        body = json.dumps([_payload(n, 300 + n % 4, "DW") for n in range(count)]).encode()
+        signature = base64.b64encode(hmac.new(b"workers-hook-secret", body, hashlib.sha256).digest()).decode()
+        request = urllib.request.Request(
+            f"http://127.0.0.1:{self.port}/sales_mgmt/channel/{self.channel_id}/orders",
+            data=body,
+            method="POST",
+            headers={"X-Sales-Mgmt-Signature": signature, "Content-Type": "application/json"},
+        )
+        outcome = []
+
+        def deliver():
+            try:
+                with urllib.request.urlopen(request, timeout=120) as response:
+                    outcome.append(response.status)
+            except Exception as error:  # the worker dies under the request
+                outcome.append(error)
+
+        blocker = self.registry.cursor()
+        try:
+            # Hold the import lock of the delivery's first order: the worker stores and commits
+            # the delivery, then waits here until it is killed.
+            blocker.execute(
+                "INSERT INTO sales_channel_import_lock (key, locked_at) VALUES (%s, now()) "
+                "ON CONFLICT (key) DO UPDATE SET locked_at = now()",
+                [f"order:{self.channel_id}:DW-0"],
+            )
+            thread = threading.Thread(target=deliver)
+            thread.start()
+            stored = self._wait_until(lambda: len(self._webhook_records("DW")[0]) == count, timeout=60)
+            self.assertTrue(stored, "the delivery was not stored")
+            self.assertTrue(wait_for_lock_waiter(self.registry, 60, thread), "the worker did not reach the import")
+            self._kill_workers()
+            thread.join(60)
+        finally:
+            blocker.rollback()
+            blocker.close()
+        self.assertIsInstance(outcome[0], Exception, "the request should have died with its worker")
+        self.assertEqual(self._webhook_records("DW")[0], ["pending"] * count, "stored, not imported")
+
+        def recovered():
+            with self.registry.cursor() as cr:
+                env = api.Environment(cr, SUPERUSER_ID, {})
+                return env["sales.channel"]._cron_recover_imports(older_than=timedelta(0))["interrupted"]
+
+        # The killed worker's database session ends once it notices; until then its run is held.
+        self.assertTrue(self._wait_until(recovered, timeout=60), "the dead worker's run was not recovered")
+        states = self._wait_until(
+            lambda: "pending" not in self._webhook_records("DW")[0] and self._webhook_records("DW")
+        )
+        self.assertEqual(states[0], ["done"] * count, "the job runner imported every stored order")
+        self.assertEqual(states[1], [count], "the killed delivery's run is closed as interrupted")
+        self.assertEqual(self._state("DW")[:2], (count, count))
 
     def _wait_for_import_transaction(self, timeout=30):
         """True once one of the server's connections has been in the import's transaction for a

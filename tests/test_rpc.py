@@ -26,6 +26,7 @@ class TestExternalApi(HttpCase):
             {
                 "name": "RPC Customer",
                 "customer_rank": 1,
+                "user_id": cls.salesman.id,  # their own customer: they read its scores
                 "customer_tier_id": cls.env.ref("sales_mgmt_core.customer_tier_gold").id,
             }
         )

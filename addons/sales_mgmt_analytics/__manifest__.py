@@ -15,6 +15,8 @@
         "data/sales_mgmt_analytics_data.xml",
         "data/spreadsheet_dashboard_data.xml",
         "views/sales_analysis_report_views.xml",
+        "views/sales_kpi_wizard_views.xml",
+        "views/sales_report_subscription_views.xml",
         "views/sales_customer_behaviour_views.xml",
         "views/sales_mgmt_analytics_menus.xml",
     ],

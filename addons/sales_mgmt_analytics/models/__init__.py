@@ -6,4 +6,5 @@ from . import (
     sales_kpi,
     sales_report_subscription,
     sales_rfm_snapshot,
+    sales_target,
 )

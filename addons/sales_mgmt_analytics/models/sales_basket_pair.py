@@ -62,6 +62,11 @@ class SalesBasketPair(models.Model):
     date_from = fields.Date(readonly=True)
     date_to = fields.Date(readonly=True)
 
+    @api.depends("product_id", "related_product_id")
+    def _compute_display_name(self):
+        for pair in self:
+            pair.display_name = f"{pair.product_id.display_name} → {pair.related_product_id.display_name}"
+
     @api.model
     def _recompute(self, date_from, date_to, min_support=0.001, company=None, categ=None, categ_population=False):
         """Replace the company's pairs by those of orders confirmed from ``date_from`` to ``date_to``.

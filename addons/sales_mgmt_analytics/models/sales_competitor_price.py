@@ -29,6 +29,11 @@ class SalesCompetitorPrice(models.Model):
         help="(Competitor - ours) / ours: negative when they are cheaper.",
     )
 
+    @api.depends("competitor", "product_tmpl_id")
+    def _compute_display_name(self):
+        for entry in self:
+            entry.display_name = " · ".join(filter(None, (entry.competitor, entry.product_tmpl_id.display_name)))
+
     @api.constrains("price")
     def _check_price(self):
         for entry in self:

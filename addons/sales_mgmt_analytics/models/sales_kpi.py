@@ -52,7 +52,7 @@ class SalesKpi(models.AbstractModel):
         for key, row in rows.items():
             # False, not None, for a ratio without denominator: XML-RPC cannot marshal None.
             values = {name: False if value is None else value for name, value in row.items()}
-            values.update(key=key or False, name=names.get(key) or self.env._("Undefined"))
+            values.update(key=key or False, name=names.get(key) or self._empty_group_name(group_by))
             result.append(values)
         return result
 
@@ -205,6 +205,16 @@ class SalesKpi(models.AbstractModel):
     def _visible_leads(self):
         query = self.env["crm.lead"].with_context(active_test=False)._search([])
         return SQL("l.id IN %s", query.subselect())
+
+    def _empty_group_name(self, group_by):
+        """Name of the group of the records without a channel, team or salesperson."""
+        return {
+            "none": self.env._("Total"),
+            # Orders without a channel, and the opportunities (which have no channel).
+            "channel": self.env._("Direct / no channel"),
+            "team": self.env._("No sales team"),
+            "user": self.env._("No salesperson"),
+        }[group_by]
 
     def _group_names(self, group_by, keys):
         model = {"channel": "sales.channel", "team": "crm.team", "user": "res.users"}.get(group_by)

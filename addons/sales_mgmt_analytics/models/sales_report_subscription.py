@@ -54,7 +54,13 @@ class SalesReportSubscription(models.Model):
     last_sent = fields.Datetime(readonly=True)
     failure_count = fields.Integer(readonly=True)
     last_error = fields.Text(readonly=True)
-    state = fields.Selection([("ok", "Running"), ("failing", "Failing")], default="ok", readonly=True, tracking=True)
+    state = fields.Selection(
+        [("ok", "Running"), ("paused", "Paused"), ("failing", "Failing")],
+        default="ok",
+        readonly=True,
+        tracking=True,
+        help="Running: sent on schedule. Paused: not sent until resumed. Failing: the last runs failed.",
+    )
 
     @api.constrains("user_ids", "group_ids")
     def _check_recipients(self):
@@ -85,13 +91,34 @@ class SalesReportSubscription(models.Model):
         return users.filtered(lambda u: u.active and not u.share and u.email)
 
     def action_send_now(self):
+        """Send the report of the last period now; the schedule (next send, retries) is left as it is."""
+        errors = []
         for subscription in self:
-            subscription._send()
-        return True
+            errors += subscription._send(manual=True)
+        if errors:
+            message, kind = self.env._("Not sent: %s", "; ".join(errors)), "danger"
+        else:
+            message, kind = self.env._("The report is on its way to its recipients."), "success"
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {"message": message, "type": kind, "sticky": bool(errors)},
+        }
+
+    def action_pause(self):
+        self.write({"state": "paused"})
+
+    def action_resume(self):
+        """Resume sending; a schedule left in the past restarts from now, not with a backlog."""
+        now = fields.Datetime.now()
+        for subscription in self:
+            subscription.write(
+                {"state": "ok", "failure_count": 0, "next_date": max(subscription.next_date or now, now)}
+            )
 
     @api.model
     def _cron_send(self):
-        due = self.search([("next_date", "<=", fields.Datetime.now())])
+        due = self.search([("next_date", "<=", fields.Datetime.now()), ("state", "!=", "paused")])
         for subscription in due:
             subscription._send()
         return len(due)
@@ -113,8 +140,11 @@ class SalesReportSubscription(models.Model):
         step = {"daily": relativedelta(days=1), "weekly": relativedelta(weeks=1), "monthly": relativedelta(months=1)}
         return self.next_date + step[self.frequency]
 
-    def _send(self):
-        """Build and queue one e-mail per recipient; errors are logged and retried, never dropped."""
+    def _send(self, manual=False):
+        """Build and queue one e-mail per recipient; errors are logged and retried, never dropped.
+
+        ``manual`` (Send Now): the schedule, retry count and state stay as they are. Returns the errors.
+        """
         self.ensure_one()
         errors = []
         for user in self._recipients():
@@ -124,6 +154,13 @@ class SalesReportSubscription(models.Model):
             except Exception as error:  # any failure is recorded and retried
                 _logger.exception("Sales report subscription %s failed for user %s", self.id, user.id)
                 errors.append(f"{user.name}: {error}")
+        if manual:
+            if errors:
+                self.write({"last_error": "\n".join(errors)})
+                self.message_post(body=self.env._("Sending now failed: %s", "; ".join(errors)))
+            else:
+                self.write({"last_sent": fields.Datetime.now(), "last_error": False})
+            return errors
         if errors:
             self.write(
                 {
@@ -145,6 +182,7 @@ class SalesReportSubscription(models.Model):
                     "state": "ok",
                 }
             )
+        return errors
 
     def _send_to(self, user):
         env = self.env(user=user.id, context=dict(self.env.context, tz=user.tz, lang=user.lang))
@@ -169,23 +207,30 @@ class SalesReportSubscription(models.Model):
                     "name": filename,
                     "datas": base64.b64encode(content),
                     "mimetype": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                    "res_model": self._name,
-                    "res_id": self.id,
                 }
             )
         )
-        self.env["mail.mail"].sudo().create(
-            {
-                "subject": f"{self.name}: {date_from} - {date_to}",
-                "email_to": user.email_formatted,
-                "recipient_ids": [fields.Command.link(user.partner_id.id)],
-                "body_html": body,
-                "attachment_ids": [fields.Command.link(attachment.id)],
-                "auto_delete": True,
-                "model": self._name,
-                "res_id": self.id,
-            }
+        # A recipient's workbook holds that recipient's figures: the e-mail is a notification to
+        # that user (kept out of the subscription's chatter) and its workbook is attached to the
+        # e-mail, not to the subscription (whose attachments everyone reading it sees).
+        mail = (
+            self.env["mail.mail"]
+            .sudo()
+            .create(
+                {
+                    "subject": f"{self.name}: {date_from} - {date_to}",
+                    "email_to": user.email_formatted,
+                    "recipient_ids": [fields.Command.link(user.partner_id.id)],
+                    "body_html": body,
+                    "attachment_ids": [fields.Command.link(attachment.id)],
+                    "auto_delete": True,
+                    "model": self._name,
+                    "res_id": self.id,
+                    "message_type": "user_notification",
+                }
+            )
         )
+        attachment.write({"res_model": "mail.message", "res_id": mail.mail_message_id.id})
 
     def _render_body(self, kpis, date_from, date_to):
         headers = [
@@ -194,7 +239,7 @@ class SalesReportSubscription(models.Model):
             ("revenue", self.env._("Revenue")),
             ("average_order_value", self.env._("Avg. order")),
             ("customers_new", self.env._("New customers")),
-            ("quotation_conversion", self.env._("Quote → order %")),
+            ("quotation_conversion", self.env._("Quote → order")),
         ]
         rows = Markup("").join(
             Markup("<tr>%s</tr>")
@@ -216,6 +261,10 @@ class SalesReportSubscription(models.Model):
         if value is None or value is False:
             return "-"
         if isinstance(value, int | float):
-            digits = 0 if key in FIGURES and key != "revenue" else 2
+            if key in ("revenue", "average_order_value"):
+                return formatLang(self.env, value, currency_obj=self.company_id.currency_id)
+            if key == "quotation_conversion":
+                return f"{formatLang(self.env, value, digits=1)} %"
+            digits = 0 if key in FIGURES else 2
             return formatLang(self.env, value, digits=digits)
         return str(value)

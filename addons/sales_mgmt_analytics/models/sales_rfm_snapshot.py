@@ -1,6 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import SQL
+from odoo.tools import SQL, format_date
 
 
 class SalesRfmSnapshot(models.Model):
@@ -14,6 +14,12 @@ class SalesRfmSnapshot(models.Model):
     company_id = fields.Many2one("res.company", required=True, index=True, readonly=True)
     partner_id = fields.Many2one("res.partner", "Customer", required=True, index=True, readonly=True)
     rfm_segment = fields.Char("RFM Segment", readonly=True)
+
+    @api.depends("partner_id", "date")
+    def _compute_display_name(self):
+        for snapshot in self:
+            date = format_date(self.env, snapshot.date) if snapshot.date else ""
+            snapshot.display_name = " · ".join(filter(None, (snapshot.partner_id.display_name, date)))
 
     _date_company_partner_unique = models.Constraint(
         "UNIQUE(date, company_id, partner_id)", "A customer has one snapshot per company and date."

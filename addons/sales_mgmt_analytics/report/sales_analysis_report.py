@@ -24,14 +24,30 @@ class SalesAnalysisReport(models.Model):
     product_tmpl_id = fields.Many2one("product.template", "Product Template", readonly=True)
     categ_id = fields.Many2one("product.category", "Product Category", readonly=True)
     partner_id = fields.Many2one("res.partner", "Customer", readonly=True)
-    customer_tier_id = fields.Many2one("sales.customer.tier", readonly=True)
+    # Scores of the customers whose scores the user may see (see _own_customer_sql): per user.
+    customer_tier_id = fields.Many2one("sales.customer.tier", readonly=True, depends_context=("uid",))
     rfm_segment = fields.Selection(
-        lambda self: self.env["res.partner"]._fields["rfm_segment"].selection, "RFM Segment", readonly=True
+        lambda self: self.env["res.partner"]._fields["rfm_segment"].selection,
+        "RFM Segment",
+        readonly=True,
+        depends_context=("uid",),
     )
     country_id = fields.Many2one("res.country", readonly=True)
     state_id = fields.Many2one("res.country.state", readonly=True)
     city = fields.Char(readonly=True)
     channel_id = fields.Many2one("sales.channel", readonly=True)
+    channel_name = fields.Char(
+        "Sales Channel",
+        readonly=True,
+        depends_context=("lang",),
+        help='The order\'s channel; orders without a channel are "Direct".',
+    )
+    categ_name = fields.Char(
+        "Category",
+        readonly=True,
+        depends_context=("lang",),
+        help='The product\'s category; products without one are in "No category".',
+    )
     team_id = fields.Many2one("crm.team", "Sales Team", readonly=True)
     user_id = fields.Many2one("res.users", "Salesperson", readonly=True)
     company_id = fields.Many2one("res.company", readonly=True)
@@ -49,6 +65,27 @@ class SalesAnalysisReport(models.Model):
         readonly=True, help="Returned quantity x the line's untaxed price per product unit, in company currency."
     )
     net_revenue = fields.Monetary(readonly=True, help="Untaxed revenue - returned value.")
+    sm_is_mine = fields.Boolean(
+        "My Sales",
+        compute="_compute_sm_is_mine",
+        search="_search_sm_is_mine",
+        help="Orders whose salesperson is the current user (whatever else the user may see).",
+    )
+
+    def _compute_sm_is_mine(self):
+        for row in self:
+            row.sm_is_mine = row.user_id == self.env.user
+
+    def _search_sm_is_mine(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            return NotImplemented
+        mine = (operator == "=") == value
+        return [("user_id", "=" if mine else "!=", self.env.uid)]
+
+    @api.depends("order_id", "product_id")
+    def _compute_display_name(self):
+        for row in self:
+            row.display_name = " · ".join(filter(None, (row.order_id.name, row.product_id.display_name)))
 
     # Currency conversion, shared with the KPIs (``sales.kpi``): one definition of "in the
     # current company's currency" for every figure of the addon.
@@ -108,12 +145,14 @@ class SalesAnalysisReport(models.Model):
             "product_tmpl_id": SQL("p.product_tmpl_id"),
             "categ_id": SQL("t.categ_id"),
             "partner_id": SQL("cp.id"),
-            "customer_tier_id": SQL("(cp.customer_tier_id ->> s.company_id::text)::int"),
-            "rfm_segment": SQL("cp.rfm_segment ->> s.company_id::text"),
+            "customer_tier_id": self._own_customer_sql(SQL("(cp.customer_tier_id ->> s.company_id::text)::int")),
+            "rfm_segment": self._own_customer_sql(SQL("cp.rfm_segment ->> s.company_id::text")),
             "country_id": SQL("partner.country_id"),
             "state_id": SQL("partner.state_id"),
             "city": SQL("partner.city"),
             "channel_id": SQL("s.channel_id"),
+            "channel_name": SQL("COALESCE(ch.name, %s)", self.env._("Direct")),
+            "categ_name": SQL("COALESCE(pc.complete_name, %s)", self.env._("No category")),
             "team_id": SQL("s.team_id"),
             "user_id": SQL("s.user_id"),
             "company_id": SQL("s.company_id"),
@@ -129,6 +168,14 @@ class SalesAnalysisReport(models.Model):
         result.update(self._select_additional_fields())
         return result
 
+    def _own_customer_sql(self, expr):
+        """``expr`` (a customer score) for the customers whose scores the user may see: every customer
+        for "All Documents" salespeople and managers, else (like ``sales.customer.score``) the
+        customers whose salesperson they are and those without one; empty for the others."""
+        if self.env.su or self.env.user.has_group("sales_team.group_sale_salesman_all_leads"):
+            return expr
+        return SQL("CASE WHEN cp.user_id IS NULL OR cp.user_id = %s THEN %s END", self.env.uid, expr)
+
     def _select_additional_fields(self):
         """Hook: {column: SQL} added to the select (declare the matching fields)."""
         return {}
@@ -142,6 +189,8 @@ class SalesAnalysisReport(models.Model):
             LEFT JOIN res_partner cp ON cp.id = partner.commercial_partner_id
             LEFT JOIN product_product p ON p.id = l.product_id
             LEFT JOIN product_template t ON t.id = p.product_tmpl_id
+            LEFT JOIN product_category pc ON pc.id = t.categ_id
+            LEFT JOIN sales_channel ch ON ch.id = s.channel_id
             LEFT JOIN uom_uom u ON u.id = l.product_uom_id
             LEFT JOIN uom_uom u2 ON u2.id = t.uom_id
             LEFT JOIN (

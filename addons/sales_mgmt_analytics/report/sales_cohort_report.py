@@ -1,5 +1,5 @@
-from odoo import fields, models
-from odoo.tools import SQL
+from odoo import api, fields, models
+from odoo.tools import SQL, format_date
 
 
 class SalesCohortReport(models.Model):
@@ -20,6 +20,12 @@ class SalesCohortReport(models.Model):
     customers = fields.Integer("Active Customers", readonly=True)
     cohort_size = fields.Integer(readonly=True, aggregator="max")
     retention = fields.Float("Retention %", readonly=True, aggregator="max", digits=(16, 1))
+
+    @api.depends("cohort_month", "months_since")
+    def _compute_display_name(self):
+        for row in self:
+            cohort = format_date(self.env, row.cohort_month, date_format="MMM y") if row.cohort_month else ""
+            row.display_name = self.env._("Cohort %(cohort)s, month %(month)s", cohort=cohort, month=row.months_since)
 
     @property
     def _table_query(self):
@@ -74,6 +80,12 @@ class SalesPurchaseCycleReport(models.Model):
         ],
         readonly=True,
     )
+
+    @api.depends("partner_id", "date")
+    def _compute_display_name(self):
+        for row in self:
+            date = format_date(self.env, row.date) if row.date else ""
+            row.display_name = " · ".join(filter(None, (row.partner_id.display_name, date)))
 
     @property
     def _table_query(self):

@@ -4,8 +4,10 @@ from . import (
     test_customer_behaviour,
     test_install,
     test_kpi_currency,
+    test_kpi_screen,
     test_report_returns,
     test_sales_analysis,
+    test_salesperson_access,
     test_tool_properties,
     test_tour,
 )

@@ -30,6 +30,10 @@ class SalesBasketWizard(models.TransientModel):
         "lower, and neither comparable with an analysis without category).",
     )
 
+    def _compute_display_name(self):
+        for wizard in self:
+            wizard.display_name = self.env._("Basket Analysis")
+
     def action_compute(self):
         self.ensure_one()
         self.env["sales.basket.pair"]._recompute(

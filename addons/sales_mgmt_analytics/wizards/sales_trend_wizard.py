@@ -2,6 +2,7 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.tools import format_date
 
 from ..tools import trend
 
@@ -15,6 +16,10 @@ class SalesTrendWizard(models.TransientModel):
     window = fields.Integer("Moving Average Window", default=3, required=True)
     categ_ids = fields.Many2many("product.category", string="Categories", help="Empty: every category.")
     line_ids = fields.One2many("sales.trend.line", "wizard_id", readonly=True)
+
+    def _compute_display_name(self):
+        for wizard in self:
+            wizard.display_name = self.env._("Sales Trends")
 
     @api.constrains("months", "forecast_months", "window")
     def _check_sizes(self):
@@ -58,7 +63,7 @@ class SalesTrendWizard(models.TransientModel):
             "type": "ir.actions.act_window",
             "name": self.env._("Trends"),
             "res_model": "sales.trend.line",
-            "view_mode": "graph,list",
+            "view_mode": "graph,list,kanban",
             "domain": [("wizard_id", "=", self.id)],
             "context": {"graph_groupbys": ["month:month", "categ_id"]},
         }
@@ -72,7 +77,14 @@ class SalesTrendLine(models.TransientModel):
     wizard_id = fields.Many2one("sales.trend.wizard", required=True, ondelete="cascade")
     categ_id = fields.Many2one("product.category", "Category")
     month = fields.Date()
-    revenue = fields.Float(digits=(16, 2))
-    moving_average = fields.Float(digits=(16, 2))
-    forecast = fields.Float(digits=(16, 2))
+    currency_id = fields.Many2one("res.currency", default=lambda self: self.env.company.currency_id)
+    revenue = fields.Monetary()
+    moving_average = fields.Monetary()
+    forecast = fields.Monetary()
     is_forecast = fields.Boolean("Forecast Period")
+
+    @api.depends("categ_id", "month")
+    def _compute_display_name(self):
+        for line in self:
+            month = format_date(self.env, line.month, date_format="MMM y") if line.month else ""
+            line.display_name = " · ".join(filter(None, (line.categ_id.display_name, month)))

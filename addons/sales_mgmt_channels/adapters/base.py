@@ -6,8 +6,14 @@ Adapters are plain Python: they get a :class:`ChannelConfig` and an
 against a stub HTTP server.
 """
 
+import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
+from decimal import Decimal
+
+from ..tools.normalise import PayloadError, describe, parse_decimal
+
+_logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -18,6 +24,8 @@ class ChannelConfig:
     access_token: str = ""
     page_size: int = 50
     options: dict = field(default_factory=dict)
+    #: Shopify: import in the shop's currency (``shopMoney``) instead of the buyer's (``presentmentMoney``).
+    use_shop_currency: bool = False
 
     @property
     def secrets(self):
@@ -29,6 +37,19 @@ class Fulfilment:
     carrier: str = ""
     tracking_number: str = ""
     tracking_url: str = ""
+
+
+@dataclass
+class BadPage:
+    """A page whose body did not parse after the client's retries, yielded by ``fetch`` instead of
+    raising: ``request`` is what was asked (URL without secrets, params, cursor/page/window), ``raw``
+    the body text as received (whole), ``resumable`` whether later pages were still fetched."""
+
+    request: dict
+    status: int | None
+    raw: str
+    error: str
+    resumable: bool
 
 
 class AdapterError(Exception):
@@ -55,6 +76,57 @@ def money(value):
     return "0" if value in (None, "") else str(value)
 
 
+def amount(value, label):
+    """The exact Decimal of an amount the adapter computes with; PayloadError naming ``label`` if not a number."""
+    errors = []
+    number = parse_decimal(value, errors, label, default=Decimal(0))
+    if errors:
+        raise PayloadError(errors)
+    return number
+
+
+def obj(data, key, label=None):
+    """``data[key]`` as an object ({} when absent); PayloadError naming the field otherwise."""
+    value = data.get(key)
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise PayloadError([f"{label or key} must be an object (got {describe(value)})"])
+    return value
+
+
+def objs(data, key, label=None):
+    """``data[key]`` as a list of objects ([] when absent); PayloadError naming the field otherwise."""
+    value = data.get(key)
+    if value is None:
+        return []
+    if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
+        got = describe(value) if not isinstance(value, list) else "a list with something else than objects"
+        raise PayloadError([f"{label or key} must be a list of objects (got {got})"])
+    return value
+
+
+def redact_request(client, request):
+    """``request`` (dict of url/params/...) with every credential the client knows replaced."""
+    secrets = [secret for secret in getattr(client, "secrets", ()) if secret]
+
+    def clean(value):
+        if isinstance(value, dict):
+            return {key: clean(item) for key, item in value.items() if key not in SECRET_PARAMS}
+        if isinstance(value, list | tuple):
+            return [clean(item) for item in value]
+        if isinstance(value, str):
+            for secret in secrets:
+                value = value.replace(secret, "***")
+        return value
+
+    return clean(request)
+
+
+#: request parameters never stored with a bad page
+SECRET_PARAMS = frozenset({"session", "sign", "access_token", "consumer_key", "consumer_secret", "app_secret"})
+
+
 class Adapter:
     """Base class; subclasses set ``code`` and implement ``fetch`` and ``normalise``."""
 
@@ -73,8 +145,26 @@ class Adapter:
         raise NotImplementedError
 
     def normalise(self, raw):
-        """The normalised order (a dict, see the README) for one raw order of this channel."""
+        """The normalised order (a dict, see the README) for one raw order of this channel.
+
+        Structural problems raise PayloadError naming the field, what was expected and what came;
+        no Python exception text reaches a user."""
+        if not isinstance(raw, dict):
+            raise PayloadError([f"a {self.code} order must be an object (got {describe(raw)})"])
+        try:
+            return self._normalise(raw)
+        except PayloadError:
+            raise
+        except (AttributeError, TypeError, ValueError, KeyError, ArithmeticError) as error:
+            _logger.info("%s order not normalised: %r", self.code, error)
+            raise PayloadError([f"the {self.code} order does not have the structure the API documents"]) from None
+
+    def _normalise(self, raw):
         raise NotImplementedError
+
+    def refetch(self, request):
+        """The raw orders of a stored :class:`BadPage`'s ``request``, fetched again (Retry)."""
+        raise AdapterError(f"{self.code} pages cannot be fetched again.")
 
     def updated_at(self, raw):
         """The raw order's update time as the cursor will store it (ISO text)."""
@@ -82,6 +172,21 @@ class Adapter:
 
     def push_fulfilment(self, order_ref, fulfilment):
         raise AdapterError(f"{self.code} does not accept fulfilments")
+
+    def test_connection(self):
+        """A short human message when the channel answers with these credentials; AdapterError or
+        ChannelHTTPError with a clear message otherwise."""
+        raise AdapterError(f"{self.code} channels have no connection to test.")
+
+    def bad_page(self, error, request, resumable):
+        """The :class:`BadPage` of a body that did not parse (``error``: the client's UnreadableBody)."""
+        return BadPage(
+            request=redact_request(self.client, request),
+            status=error.status,
+            raw=error.raw,
+            error=str(error),
+            resumable=resumable,
+        )
 
 
 class NormalisedAdapter(Adapter):

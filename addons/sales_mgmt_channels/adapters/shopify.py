@@ -2,37 +2,58 @@
 throttled by the query cost the answers report; fulfilments with ``fulfillmentCreate``."""
 
 import logging
+from decimal import Decimal
 
-from .base import Adapter, AdapterError, money, utc_iso
+from ..tools.http_client import UnreadableBody
+from ..tools.normalise import PayloadError, describe
+from .base import Adapter, AdapterError, amount, money, obj, objs, utc_iso
 
 _logger = logging.getLogger(__name__)
 
 API_VERSION = "2025-10"
-MONEY = "shopMoney { amount currencyCode }"
+MONEY = "shopMoney { amount currencyCode } presentmentMoney { amount currencyCode }"
+TAX_LINES = f"taxLines {{ title rate ratePercentage priceSet {{ {MONEY} }} }}"
 ORDERS_QUERY = f"""
 query SalesMgmtOrders($first: Int!, $after: String, $query: String) {{
   orders(first: $first, after: $after, query: $query, sortKey: UPDATED_AT) {{
     pageInfo {{ hasNextPage endCursor }}
     nodes {{
-      id legacyResourceId name updatedAt cancelledAt displayFinancialStatus currencyCode
-      email phone note
+      id legacyResourceId name updatedAt cancelledAt displayFinancialStatus displayFulfillmentStatus
+      currencyCode presentmentCurrencyCode taxesIncluded email phone note
       totalPriceSet {{ {MONEY} }}
       totalShippingPriceSet {{ {MONEY} }}
       totalTaxSet {{ {MONEY} }}
+      {TAX_LINES}
       customer {{ id firstName lastName email phone }}
       billingAddress {{ name address1 address2 city zip provinceCode countryCodeV2 phone }}
       shippingAddress {{ name address1 address2 city zip provinceCode countryCodeV2 phone }}
-      lineItems(first: 100) {{
+      shippingLines(first: 20) {{
+        nodes {{ title code originalPriceSet {{ {MONEY} }} discountedPriceSet {{ {MONEY} }} {TAX_LINES} }}
+      }}
+      lineItems(first: 250) {{
         nodes {{
           id sku name quantity
+          variant {{ legacyResourceId sku }}
           originalUnitPriceSet {{ {MONEY} }}
           discountAllocations {{ allocatedAmountSet {{ {MONEY} }} }}
+          {TAX_LINES}
         }}
+      }}
+      fulfillments(first: 20) {{
+        id name status createdAt
+        trackingInfo(first: 5) {{ company number url }}
+        fulfillmentLineItems(first: 250) {{ nodes {{ quantity lineItem {{ id }} }} }}
       }}
     }}
   }}
 }}
 """
+SHOP_QUERY = "query SalesMgmtShop { shop { name currencyCode } }"
+#: financial statuses of an order the buyer has paid (PARTIALLY_REFUNDED: paid, part given back)
+PAID = {"PAID", "PARTIALLY_REFUNDED"}
+SHIPPED = {"FULFILLED", "PARTIALLY_FULFILLED"}
+#: fulfilments that did not ship anything
+NOT_SHIPPED = {"CANCELLED", "ERROR", "FAILURE"}
 FULFILMENT_ORDERS_QUERY = """
 query SalesMgmtFulfilmentOrders($id: ID!) {
   order(id: $id) { fulfillmentOrders(first: 20) { nodes { id status } } }
@@ -60,7 +81,8 @@ class ShopifyAdapter(Adapter):
         return f"{self.config.base_url.rstrip('/')}/admin/api/{version}/graphql.json"
 
     def graphql(self, query, variables):
-        """``data`` of a GraphQL call; waits when Shopify reports the bucket is short of points."""
+        """``data`` of a GraphQL call; waits when Shopify reports the bucket is short of points.
+        A body that stays unreadable raises the client's UnreadableBody."""
         headers = {"X-Shopify-Access-Token": self.config.access_token, "Content-Type": "application/json"}
         for attempt in range(1, self.max_throttle_retries + 2):
             body, _response = self.client.request_json(
@@ -102,7 +124,12 @@ class ShopifyAdapter(Adapter):
             search.insert(0, f"updated_at:>='{utc_iso(since)}'")
         variables = {"first": min(self.config.page_size, 250), "after": None, "query": " AND ".join(search)}
         while True:
-            orders = (self.graphql(ORDERS_QUERY, variables).get("orders")) or {}
+            try:
+                orders = (self.graphql(ORDERS_QUERY, variables).get("orders")) or {}
+            except UnreadableBody as error:
+                # the next cursor is in the body that did not parse: paging stops here
+                yield self.bad_page(error, {"url": self.endpoint, "variables": dict(variables)}, resumable=False)
+                return
             nodes = orders.get("nodes") or []
             if not isinstance(nodes, list):
                 raise AdapterError("Shopify answered orders that are not a list.")
@@ -116,17 +143,50 @@ class ShopifyAdapter(Adapter):
     def updated_at(self, raw):
         return raw.get("updatedAt")
 
-    @staticmethod
-    def status(raw):
-        if raw.get("cancelledAt") or raw.get("displayFinancialStatus") == "VOIDED":
-            return "cancelled"
-        return {"PAID": "paid", "PARTIALLY_REFUNDED": "paid", "REFUNDED": "refunded"}.get(
-            raw.get("displayFinancialStatus"), "pending"
-        )
+    def refetch(self, request):
+        """The orders of a stored bad page's ``request`` (its variables), fetched again."""
+        orders = (self.graphql(ORDERS_QUERY, request["variables"]).get("orders")) or {}
+        return orders.get("nodes") or []
+
+    def test_connection(self):
+        shop = self.graphql(SHOP_QUERY, {}).get("shop") or {}
+        if not shop:
+            raise AdapterError("Shopify answered without the shop: check the access token's scopes.")
+        return f"Connected to the Shopify shop {shop.get('name')} ({shop.get('currencyCode')})."
 
     @staticmethod
-    def _amount(value):
-        return money(((value or {}).get("shopMoney") or {}).get("amount"))
+    def status(raw):
+        """pending / paid / shipped / cancelled / refunded from the financial and fulfilment statuses."""
+        financial = raw.get("displayFinancialStatus")
+        if financial == "REFUNDED":
+            return "refunded"
+        if raw.get("cancelledAt") or financial == "VOIDED":
+            return "cancelled"
+        if financial not in PAID:
+            return "pending"  # PENDING, AUTHORIZED, PARTIALLY_PAID, EXPIRED: not collected
+        return "shipped" if raw.get("displayFulfillmentStatus") in SHIPPED else "paid"
+
+    def _amount(self, value):
+        """The amount of a MoneyBag in the buyer's currency (``shopMoney`` in shop-currency mode)."""
+        value = value or {}
+        side = value.get("shopMoney") if self.config.use_shop_currency else value.get("presentmentMoney")
+        return money((side or value.get("shopMoney") or {}).get("amount"))
+
+    def _sum(self, bags, label="amount"):
+        return str(sum((amount(self._amount(bag), label) for bag in bags), Decimal(0)))
+
+    def _taxes(self, tax_lines):
+        """(percent rates, amount) of a list of Shopify TaxLines."""
+        rates = [self._rate(tax) for tax in tax_lines or []]
+        return [rate for rate in rates if rate is not None], self._sum(t.get("priceSet") for t in tax_lines or [])
+
+    @staticmethod
+    def _rate(tax):
+        if tax.get("ratePercentage") is not None:
+            return str(Decimal(str(tax["ratePercentage"])).normalize())
+        if tax.get("rate") is not None:
+            return str((Decimal(str(tax["rate"])) * 100).normalize())
+        return None
 
     @staticmethod
     def _address(address):
@@ -143,44 +203,119 @@ class ShopifyAdapter(Adapter):
             "phone": address.get("phone"),
         }
 
-    def normalise(self, raw):
-        customer = raw.get("customer") or {}
-        billing = raw.get("billingAddress") or {}
-        name = " ".join(p for p in (customer.get("firstName"), customer.get("lastName")) if p)
-        lines = []
-        for item in (raw.get("lineItems") or {}).get("nodes") or []:
-            discount = sum(
-                float(self._amount(a.get("allocatedAmountSet"))) for a in item.get("discountAllocations") or []
-            )
+    def _currency(self, raw):
+        if self.config.use_shop_currency:
+            return raw.get("currencyCode")
+        total = ((raw.get("totalPriceSet") or {}).get("presentmentMoney")) or {}
+        return raw.get("presentmentCurrencyCode") or total.get("currencyCode") or raw.get("currencyCode")
+
+    def _lines(self, raw):
+        lines, fields = [], 0
+        for item in nodes(raw.get("lineItems"), "lineItems"):
+            allocations = [a.get("allocatedAmountSet") for a in objs(item, "discountAllocations")]
+            rates, tax = self._taxes(objs(item, "taxLines", "lineItems taxLines"))
             lines.append(
                 {
                     "id": item.get("id"),
-                    "sku": item.get("sku"),
+                    "sku": self._sku(item),
                     "name": item.get("name"),
                     "quantity": item.get("quantity"),
                     "unit_price": self._amount(item.get("originalUnitPriceSet")),
-                    "discount": f"{discount:.2f}",
+                    "discount": self._sum(allocations),
+                    "tax_rates": rates,
+                    "tax": tax,
                 }
             )
-        return {
+            quantity = item.get("quantity")
+            fields += (quantity if isinstance(quantity, int) and quantity > 0 else 1) + len(allocations)
+        return lines, fields
+
+    @staticmethod
+    def _sku(item):
+        """The line's SKU; without one, its variant ("variant:<id>") or, for a custom item, its title
+        ("custom:<title>"), so that the product map can still map it."""
+        variant = obj(item, "variant", "lineItems variant")
+        if item.get("sku") or variant.get("sku"):
+            return item.get("sku") or variant.get("sku")
+        if variant.get("legacyResourceId"):
+            return f"variant:{variant['legacyResourceId']}"
+        return f"custom:{item.get('name')}" if item.get("name") else None
+
+    def _shipping(self, raw):
+        """(amount after shipping discounts, its tax, number of money fields) of the shipping lines;
+        orders stored before shipping lines were asked for: the order's total shipping."""
+        if raw.get("shippingLines") is None:
+            return self._amount(raw.get("totalShippingPriceSet")), "0", 1
+        shipping = nodes(raw.get("shippingLines"), "shippingLines")
+        taxes = [tax for line in shipping for tax in objs(line, "taxLines", "shippingLines taxLines")]
+        amount = self._sum(line.get("discountedPriceSet") or line.get("originalPriceSet") for line in shipping)
+        return amount, self._taxes(taxes)[1], len(shipping)
+
+    def _fulfilments(self, raw):
+        result = []
+        for fulfilment in objs(raw, "fulfillments"):
+            if fulfilment.get("status") in NOT_SHIPPED:
+                continue
+            tracking = (objs(fulfilment, "trackingInfo", "fulfillments trackingInfo") or [{}])[0]
+            result.append(
+                {
+                    "ref": fulfilment.get("id"),
+                    "carrier": tracking.get("company"),
+                    "tracking_ref": tracking.get("number"),
+                    "shipped_at": fulfilment.get("createdAt"),
+                    "lines": {
+                        (node.get("lineItem") or {}).get("id"): node.get("quantity")
+                        for node in nodes(fulfilment.get("fulfillmentLineItems"), "fulfillmentLineItems")
+                    },
+                }
+            )
+        return result
+
+    def _normalise(self, raw):
+        customer = obj(raw, "customer")
+        billing = obj(raw, "billingAddress")
+        name = " ".join(p for p in (customer.get("firstName"), customer.get("lastName")) if p)
+        lines, fields = self._lines(raw)
+        shipping, shipping_tax, shipping_fields = self._shipping(raw)
+        order = {
             "id": raw.get("legacyResourceId") or raw.get("id"),
             "updated_at": raw.get("updatedAt"),
             "status": self.status(raw),
-            "currency": raw.get("currencyCode"),
+            "currency": self._currency(raw),
+            "prices_include_tax": raw.get("taxesIncluded"),
             "customer": {
                 "id": customer.get("id"),
-                "name": name or billing.get("name") or raw.get("email"),
+                "name": name
+                or billing.get("name")
+                or obj(raw, "shippingAddress").get("name")
+                or raw.get("email")
+                or raw.get("phone")
+                or f"Shopify buyer of {raw.get('name') or raw.get('legacyResourceId')}",
                 "email": raw.get("email") or customer.get("email"),
                 "phone": raw.get("phone") or customer.get("phone") or billing.get("phone"),
                 "address": self._address(billing),
             },
             "shipping_address": self._address(raw.get("shippingAddress")),
             "lines": lines,
-            "shipping": self._amount(raw.get("totalShippingPriceSet")),
+            "shipping": shipping,
+            "shipping_tax": shipping_tax,
             "tax": self._amount(raw.get("totalTaxSet")),
+            "tax_lines": [
+                {"rate": self._rate(tax), "amount": self._amount(tax.get("priceSet")), "name": tax.get("title")}
+                for tax in objs(raw, "taxLines")
+            ],
             "total": self._amount(raw.get("totalPriceSet")),
+            "fulfilments": self._fulfilments(raw),
             "note": raw.get("note"),
         }
+        presentment = ((raw.get("totalPriceSet") or {}).get("presentmentMoney") or {}).get("currencyCode")
+        if self.config.use_shop_currency and (raw.get("presentmentCurrencyCode") or presentment) not in (
+            None,
+            raw.get("currencyCode"),
+        ):
+            # Shopify converts each field on its own: the parts may miss the total by a cent a field
+            order["total_tolerance"] = str(Decimal("0.01") * (fields + shipping_fields + 1))
+        return order
 
     def push_fulfilment(self, order_ref, fulfilment):
         order_gid = order_ref if str(order_ref).startswith("gid://") else f"gid://shopify/Order/{order_ref}"
@@ -214,3 +349,13 @@ class ShopifyAdapter(Adapter):
             messages = "; ".join(e.get("message", "") for e in result["userErrors"])
             raise AdapterError(f"Shopify refused the fulfilment of {order_ref}: {messages}")
         return result.get("fulfillment") or {}
+
+
+def nodes(connection, label):
+    """The ``nodes`` of a GraphQL connection; a structural error when they are not a list of objects."""
+    if connection is None:
+        return []
+    found = connection.get("nodes") if isinstance(connection, dict) else connection
+    if not isinstance(found, list) or not all(isinstance(node, dict) for node in found):
+        raise PayloadError([f"{label} must be a connection with a list of nodes (got {describe(found)})"])
+    return found

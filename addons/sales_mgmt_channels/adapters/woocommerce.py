@@ -1,25 +1,34 @@
 """WooCommerce REST API v3: ``GET /wp-json/wc/v3/orders`` with the consumer key/secret,
-``page``/``per_page`` and ``modified_after``; fulfilment = status *completed* + a customer note."""
+``page``/``per_page`` and ``modified_after``; fulfilment = status *completed* + a customer note.
 
-from decimal import Decimal, InvalidOperation
+Amounts: line ``subtotal``/``total`` and ``price`` are tax-exclusive whatever the shop shows;
+the order's ``prices_include_tax`` says how the shop shows prices. When it does, the normalised
+unit prices, discounts and shipping include their tax (``subtotal + subtotal_tax`` ...), so that
+the order reads as the buyer saw it and its total checks either way.
+"""
 
-from .base import Adapter, AdapterError, money, utc_iso
+from decimal import Decimal
+
+from ..tools.http_client import UnreadableBody
+from ..tools.normalise import PayloadError, describe
+from .base import Adapter, AdapterError, amount, money, obj, objs, utc_iso
 
 STATUSES = {
-    "processing": "paid",
-    "completed": "paid",
+    "pending": "pending",  # awaiting payment
+    "on-hold": "pending",  # awaiting a payment the shop must confirm (bank transfer, cheque)
+    "failed": "pending",  # payment failed or declined: the buyer may pay again
+    "checkout-draft": "pending",  # block checkout not finished
+    "processing": "paid",  # payment received, to be shipped
+    "completed": "shipped",  # fulfilled
     "cancelled": "cancelled",
-    "failed": "cancelled",
     "trash": "cancelled",
     "refunded": "refunded",
 }
-
-
-def _decimal(value):
-    try:
-        return Decimal(str(value or 0))
-    except InvalidOperation:
-        return Decimal(0)
+#: consecutive unreadable pages after which the pull stops (the server is broken, not one page)
+MAX_BAD_PAGES = 3
+SIX_PLACES = Decimal("0.000001")
+#: "Shipment Tracking" extension (woocommerce.com) meta key holding the shipments
+TRACKING_META = "_wc_shipment_tracking_items"
 
 
 class WooCommerceAdapter(Adapter):
@@ -35,6 +44,8 @@ class WooCommerceAdapter(Adapter):
         return (self.config.api_key, self.config.api_secret)
 
     def fetch(self, since, until):
+        """Pages of orders; a page that stays unreadable is yielded as a BadPage and the next page
+        is still asked for (page numbers do not depend on the body)."""
         params = {
             "per_page": min(self.config.page_size, 100),
             "orderby": "modified",
@@ -44,23 +55,47 @@ class WooCommerceAdapter(Adapter):
         }
         if since:
             params["modified_after"] = utc_iso(since)
+        total_pages, bad_in_a_row = None, 0
         for page in range(1, self.max_pages + 1):
-            orders, response = self.client.request_json(
-                "GET", self.url("orders"), params={**params, "page": page}, auth=self.auth
-            )
+            request = {"url": self.url("orders"), "params": {**params, "page": page}}
+            try:
+                orders, response = self.client.request_json(
+                    "GET", request["url"], params=request["params"], auth=self.auth
+                )
+            except UnreadableBody as error:
+                bad_in_a_row += 1
+                yield self.bad_page(error, request, resumable=bad_in_a_row < MAX_BAD_PAGES)
+                if bad_in_a_row >= MAX_BAD_PAGES or (total_pages and page >= total_pages):
+                    return
+                continue
+            bad_in_a_row = 0
             if not isinstance(orders, list):
-                raise AdapterError("WooCommerce answered something that is not a list of orders.")
+                raise AdapterError(f"WooCommerce answered {describe(orders)} instead of a list of orders.")
             if not orders:
                 return
             yield orders
-            total_pages = response.headers.get("X-WP-TotalPages")
-            if total_pages and total_pages.isdigit() and page >= int(total_pages):
+            header = response.headers.get("X-WP-TotalPages")
+            total_pages = int(header) if header and header.isdigit() else total_pages
+            if total_pages and page >= total_pages:
                 return
         raise AdapterError(f"WooCommerce returned more than {self.max_pages} pages; lower the sync interval.")
 
+    def refetch(self, request):
+        orders, _response = self.client.request_json("GET", request["url"], params=request["params"], auth=self.auth)
+        if not isinstance(orders, list):
+            raise AdapterError(f"WooCommerce answered {describe(orders)} instead of a list of orders.")
+        return orders
+
+    def test_connection(self):
+        orders, response = self.client.request_json("GET", self.url("orders"), params={"per_page": 1}, auth=self.auth)
+        if not isinstance(orders, list):
+            raise AdapterError("The address answers, but not as the WooCommerce REST API (wc/v3).")
+        total = response.headers.get("X-WP-Total") or len(orders)
+        return f"Connected to WooCommerce: {total} orders in the shop."
+
     def updated_at(self, raw):
         moment = raw.get("date_modified_gmt")
-        return f"{moment}Z" if moment and not moment.endswith("Z") else moment
+        return f"{moment}Z" if isinstance(moment, str) and moment and not moment.endswith("Z") else moment
 
     @staticmethod
     def _address(address, email_phone=True):
@@ -78,33 +113,97 @@ class WooCommerceAdapter(Adapter):
             "phone": address.get("phone") if email_phone else "",
         }
 
-    def normalise(self, raw):
-        billing = raw.get("billing") or {}
+    @staticmethod
+    def _rates(raw, tax_lines):
+        """rate id -> percent: ``rate_percent`` (WooCommerce 3.7+), else the tax over the taxed amounts."""
+        rates, taxed = {}, {}
+        for item in objs(raw, "line_items") + objs(raw, "shipping_lines"):
+            for tax in objs(item, "taxes", "line taxes"):
+                base, due = taxed.get(tax.get("id"), (Decimal(0), Decimal(0)))
+                taxed[tax.get("id")] = (
+                    base + amount(item.get("total"), "line total"),
+                    due + amount(tax.get("total"), "line tax total"),
+                )
+        for tax in tax_lines:
+            if tax.get("rate_percent") not in (None, ""):
+                rates[tax.get("rate_id")] = str(amount(tax["rate_percent"], "tax_lines rate_percent"))
+            else:
+                base, due = taxed.get(tax.get("rate_id"), (Decimal(0), Decimal(0)))
+                rates[tax.get("rate_id")] = str((due * 100 / base).quantize(Decimal("0.01"))) if base else "0"
+        return rates
+
+    def _lines(self, raw, rates, gross):
+        items = raw.get("line_items")
+        if items is not None and not isinstance(items, list):
+            raise PayloadError([f"line_items must be a list of objects (got {describe(items)})"])
         lines = []
-        for item in raw.get("line_items") or []:
-            subtotal, total = _decimal(item.get("subtotal")), _decimal(item.get("total"))
-            quantity = item.get("quantity")
-            unit = subtotal / _decimal(quantity) if _decimal(quantity) else subtotal
+        for item in objs(raw, "line_items"):
+            subtotal, total = amount(item.get("subtotal"), "line subtotal"), amount(item.get("total"), "line total")
+            tax = amount(item.get("total_tax"), "line total_tax")
+            if gross:  # the shop shows prices with tax: so does the order
+                subtotal += amount(item.get("subtotal_tax"), "line subtotal_tax")
+                total += tax
+            quantity = amount(item.get("quantity"), "line quantity")
+            unit = subtotal / quantity if quantity else subtotal
             lines.append(
                 {
                     "id": item.get("id"),
-                    "sku": item.get("sku"),
+                    "sku": item.get("sku") or (f"product:{item['product_id']}" if item.get("product_id") else None),
                     "name": item.get("name"),
-                    "quantity": quantity,
-                    "unit_price": str(unit.quantize(Decimal("0.000001"))),
+                    "quantity": item.get("quantity"),
+                    "unit_price": str(unit.quantize(SIX_PLACES)),
                     "discount": str(subtotal - total),
+                    "tax_rates": [
+                        rates[t.get("id")] for t in objs(item, "taxes", "line taxes") if t.get("id") in rates
+                    ],
+                    "tax": str(tax),
                 }
             )
+        return lines
+
+    @staticmethod
+    def _fulfilments(raw):
+        """Shipment Tracking items when the shop has that extension; else one fulfilment of
+        everything when the order is completed."""
+        for meta in objs(raw, "meta_data"):
+            if meta.get("key") == TRACKING_META and isinstance(meta.get("value"), list):
+                return [
+                    {
+                        "ref": item.get("tracking_id"),
+                        "carrier": item.get("custom_tracking_provider") or item.get("tracking_provider"),
+                        "tracking_ref": item.get("tracking_number"),
+                        "shipped_at": int(item["date_shipped"]) if str(item.get("date_shipped")).isdigit() else None,
+                    }
+                    for item in meta["value"]
+                    if isinstance(item, dict)
+                ]
+        if raw.get("status") == "completed":
+            return [{"ref": f"{raw.get('id')}-completed", "shipped_at": raw.get("date_completed_gmt") or None}]
+        return []
+
+    def _normalise(self, raw):
+        billing = obj(raw, "billing")
+        gross = raw.get("prices_include_tax")
+        gross = gross if isinstance(gross, bool) else None
+        tax_lines = objs(raw, "tax_lines")
+        rates = self._rates(raw, tax_lines)
         address = self._address(billing)
-        shipping = self._address(raw.get("shipping"), email_phone=False)
+        shipping = self._address(obj(raw, "shipping"), email_phone=False)
         if shipping and not any(v for k, v in shipping.items() if k != "country_code"):
             shipping = None
-        fees = sum((_decimal(fee.get("total")) for fee in raw.get("fee_lines") or []), Decimal(0))
+        shipping_tax = amount(raw.get("shipping_tax"), "shipping_tax")
+        fees = objs(raw, "fee_lines")
+        fee_total = sum((amount(fee.get("total"), "fee total") for fee in fees), Decimal(0))
+        fee_tax = sum((amount(fee.get("total_tax"), "fee total_tax") for fee in fees), Decimal(0))
+        shipping_amount = amount(raw.get("shipping_total"), "shipping_total") + fee_total
+        if gross:
+            shipping_amount += shipping_tax + fee_tax
         return {
             "id": raw.get("id"),
             "updated_at": self.updated_at(raw),
             "status": STATUSES.get(raw.get("status"), "pending"),
             "currency": raw.get("currency"),
+            "prices_include_tax": gross,
             "customer": {
                 "id": raw.get("customer_id") or None,  # 0 = guest: matched by e-mail / phone
                 "name": (address or {}).get("name") or billing.get("email"),
@@ -113,10 +212,24 @@ class WooCommerceAdapter(Adapter):
                 "address": address,
             },
             "shipping_address": shipping,
-            "lines": lines,
-            "shipping": str(_decimal(raw.get("shipping_total")) + fees),
+            "lines": self._lines(raw, rates, gross),
+            "shipping": str(shipping_amount),
+            "shipping_tax": str(shipping_tax),
             "tax": money(raw.get("total_tax")),
+            "tax_lines": [
+                {
+                    "rate": rates.get(tax.get("rate_id")),
+                    "amount": str(
+                        amount(tax.get("tax_total"), "tax_lines tax_total")
+                        + amount(tax.get("shipping_tax_total"), "tax_lines shipping_tax_total")
+                    ),
+                    "name": tax.get("label"),
+                    "ref": tax.get("rate_id"),
+                }
+                for tax in tax_lines
+            ],
             "total": money(raw.get("total")),
+            "fulfilments": self._fulfilments(raw),
             "note": raw.get("customer_note"),
         }
 

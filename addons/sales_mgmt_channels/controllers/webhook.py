@@ -18,8 +18,9 @@ class ChannelWebhook(http.Controller):
     """Normalised-JSON order push: ``POST /sales_mgmt/channel/<id>/orders`` with the body signed
     by HMAC-SHA256 with the channel's webhook secret (base64 in the X-Sales-Mgmt-Signature header).
 
-    A body with a good signature is stored as an import record before anything else; a bad or
-    missing signature is refused with 401 and nothing is stored.
+    A body with a good signature is stored as an import record and committed before anything
+    else; a bad or missing signature is refused with 401 and nothing is stored. Should the worker
+    die while importing, the recovery cron hands the stored records to a queue job.
     """
 
     @http.route(
@@ -54,7 +55,13 @@ class ChannelWebhook(http.Controller):
             # processed by a queue job instead (which retries), the sender is told "accepted".
             _logger.info("Channel webhook %s: concurrent import (%s), queued", channel_id, error.pgcode)
             request.env.cr.rollback()
+            request.env.invalidate_all()
             channel._enqueue_records(records)
+            run._close(
+                {"received": len(records)},
+                state="queued",
+                error=request.env._("A concurrent import met these orders: a queue job imports them."),
+            )
             return request.make_json_response({"queued": len(records), "run_id": run.id}, status=202)
         return request.make_json_response(result, status=200)
 

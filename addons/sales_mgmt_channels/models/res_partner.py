@@ -14,6 +14,18 @@ class ResPartner(models.Model):
         help="Customers with the same name and postal code found when a channel order created this "
         "customer. Never merged automatically: review them with Odoo's merge wizard.",
     )
+    sm_channel_oaid = fields.Char(
+        "Channel Receiver ID",
+        index="btree_not_null",
+        copy=False,
+        help="The marketplace's id of an encrypted receiver (Taobao oaid): a later decrypt fills this address.",
+    )
+    sm_channel_masked = fields.Boolean(
+        "Masked by the Channel",
+        copy=False,
+        help="The marketplace masked this receiver's name, phone or address: kept as received on this "
+        "delivery address only, never used to find customers.",
+    )
 
     def action_sm_review_duplicates(self):
         """Odoo's own partner merge wizard, with this customer and its possible duplicates."""

@@ -1,4 +1,5 @@
 from odoo import fields, models
+from odoo.tools import float_compare, formatLang
 
 
 class SaleOrder(models.Model):
@@ -26,7 +27,8 @@ class SaleOrder(models.Model):
         "Paid in Channel",
         copy=False,
         readonly=True,
-        help="The channel collected the payment: the credit check does not apply (set by the import only).",
+        help="The channel collected the payment (paid, shipped or received there): the order is confirmed "
+        "whatever the credit and the stock; a shortage becomes an oversell alert (set by the import only).",
     )
     sm_channel_confirm_queued = fields.Boolean(
         "Confirmation Queued",
@@ -49,3 +51,76 @@ class SaleOrder(models.Model):
 
     def _sm_delivered_pickings(self):
         return self.picking_ids.filtered(lambda p: p.state == "done" and p.picking_type_code == "outgoing")
+
+    def _action_confirm(self):
+        result = super()._action_confirm()
+        self.filtered("sm_channel_paid")._sm_channel_oversell()
+        return result
+
+    def _sm_channel_oversell(self):
+        """Paid channel orders confirmed without enough stock (sold already: never held): the
+        product's stock alert is raised (critical) and the salesperson and the product's purchase
+        responsible get an activity on the order."""
+        Alert = self.env["sales.stock.alert"].sudo()
+        for order in self:
+            moves = order.picking_ids.move_ids.filtered(
+                lambda m: m.state in ("confirmed", "partially_available")
+                and m.location_id.usage == "internal"
+                and m.product_id.is_storable
+                and m.picking_type_id.reservation_method == "at_confirm"
+            )
+            short = {}
+            for move in moves:
+                missing = move.product_uom._compute_quantity(
+                    move.product_uom_qty - move.quantity, move.product_id.uom_id
+                )
+                if float_compare(missing, 0, precision_rounding=move.product_id.uom_id.rounding) > 0:
+                    short[move.product_id] = short.get(move.product_id, 0.0) + missing
+            if not short:
+                continue
+            warehouse = order.warehouse_id
+            products = self.env["product.product"].browse([p.id for p in short])
+            open_alerts = Alert.search(
+                [("product_id", "in", products.ids), ("warehouse_id", "=", warehouse.id), ("state", "!=", "resolved")]
+            )
+            known = open_alerts.product_id
+            Alert._create_new_alerts(
+                [
+                    {
+                        "product_id": product.id,
+                        "warehouse_id": warehouse.id,
+                        "free_qty": product.with_context(warehouse_id=warehouse.id).free_qty,
+                        "forecast_qty": product.with_context(warehouse_id=warehouse.id).virtual_available,
+                        "threshold": 0.0,
+                        "severity": "critical",
+                        "days_of_cover": 0.0,
+                        "date_detected": fields.Datetime.now(),
+                    }
+                    for product in products - known
+                ]
+            )
+            open_alerts.filtered(lambda a: a.severity != "critical").write({"severity": "critical"})
+            note = self.env._(
+                "Sold by %(channel)s beyond the stock: %(products)s.",
+                channel=order.channel_id.name,
+                products=", ".join(
+                    self.env._(
+                        "%(product)s %(qty)s %(uom)s missing",
+                        product=product.display_name,
+                        qty=formatLang(self.env, qty, dp="Product Unit"),
+                        uom=product.uom_id.name,
+                    )
+                    for product, qty in short.items()
+                ),
+            )
+            users = order.channel_id._responsible_user(order)
+            for product in short:
+                users |= product.with_company(order.company_id).responsible_id or order.company_id.sm_purchase_user_id
+            order.message_post(body=note)
+            for user in users:
+                order.activity_schedule(
+                    "mail.mail_activity_data_warning",
+                    summary=self.env._("Oversold: replenish or tell the buyer"),
+                    note=note,
+                    user_id=user.id,
+                )

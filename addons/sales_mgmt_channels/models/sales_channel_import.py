@@ -2,6 +2,11 @@ import hashlib
 import json
 
 from odoo import api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import SQL, format_datetime
+
+#: Run states of a run that is over.
+CLOSED_RUN_STATES = ("done", "failed", "interrupted", "queued")
 
 
 class SalesChannelImportRun(models.Model):
@@ -32,9 +37,58 @@ class SalesChannelImportRun(models.Model):
     skipped_count = fields.Integer("Skipped", readonly=True)
     failed_count = fields.Integer("Failed", readonly=True)
     state = fields.Selection(
-        [("running", "Running"), ("done", "Done"), ("failed", "Failed")], default="running", readonly=True
+        [
+            ("running", "Running"),
+            ("done", "Done"),
+            ("failed", "Failed"),
+            ("queued", "Handed to a Job"),
+            ("interrupted", "Interrupted"),
+        ],
+        default="running",
+        readonly=True,
+        help="Handed to a Job: the records are imported by a queue job (a concurrent import met them). "
+        "Interrupted: the server process running it stopped; its stored records are imported by a queue job.",
     )
     error = fields.Text(readonly=True, help="Why the pull stopped (the channel's answer, without credentials).")
+    error_summary = fields.Char(compute="_compute_error_summary")
+
+    @api.depends("channel_id.name", "date_start")
+    def _compute_display_name(self):
+        for run in self:
+            start = format_datetime(self.env, run.date_start) if run.date_start else ""
+            run.display_name = f"{run.channel_id.name or ''} {start}".strip()
+
+    @api.depends("error")
+    def _compute_error_summary(self):
+        for run in self:
+            run.error_summary = _first_line(run.error)
+
+    def _lock_running(self):
+        """Row-lock these runs for the transaction: a lock held means a live process is working on
+        the run; the recovery cron only closes runs nobody holds."""
+        if self.ids:
+            self.env.cr.execute(SQL("SELECT id FROM sales_channel_import_run WHERE id = ANY(%s) FOR UPDATE", self.ids))
+
+    def _close(self, counts, state="done", error=False):
+        self.write(
+            {
+                "date_end": fields.Datetime.now(),
+                "state": state,
+                "error": error,
+                **{f"{key}_count": counts.get(key, 0) for key in ("received", "done", "skipped", "failed")},
+            }
+        )
+
+
+def _first_line(text, limit=160):
+    """The first line of ``text``, shortened for a list ("…" when something was left out)."""
+    text = (text or "").strip()
+    if not text:
+        return False
+    line = text.splitlines()[0]
+    if len(line) > limit:
+        return line[: limit - 1].rstrip() + "…"
+    return line + " …" if line != text else line
 
 
 class SalesChannelImportRecord(models.Model):
@@ -72,8 +126,46 @@ class SalesChannelImportRecord(models.Model):
         tracking=True,
     )
     error = fields.Text(readonly=True)
+    error_summary = fields.Char(compute="_compute_error_summary")
     order_id = fields.Many2one("sale.order", readonly=True, index="btree_not_null")
     attempts = fields.Integer(readonly=True)
+    record_type = fields.Selection(
+        [("order", "Order"), ("page", "Unreadable Page")],
+        default="order",
+        required=True,
+        readonly=True,
+        help="Unreadable Page: a page of a pull whose body did not parse; Retry fetches it again.",
+    )
+    request = fields.Text(
+        readonly=True, help="Unreadable pages: what was asked from the channel (without credentials)."
+    )
+    http_status = fields.Integer("HTTP Status", readonly=True)
+    payload_size = fields.Integer("Size (characters)", readonly=True)
+    payload_pretty = fields.Text("Formatted Payload", compute="_compute_payload_pretty")
+
+    @api.depends("channel_id.name", "external_ref", "record_type")
+    def _compute_display_name(self):
+        for record in self:
+            if record.record_type == "page":
+                ref = self.env._("unreadable page")
+            else:
+                ref = record.external_ref or self.env._("order without reference")
+            record.display_name = f"{record.channel_id.name or ''} {ref}".strip()
+
+    @api.depends("error")
+    def _compute_error_summary(self):
+        for record in self:
+            record.error_summary = _first_line(record.error)
+
+    @api.depends("payload")
+    def _compute_payload_pretty(self):
+        for record in self:
+            try:
+                data = json.loads(record.payload or "")
+            except ValueError:
+                record.payload_pretty = record.payload
+            else:
+                record.payload_pretty = json.dumps(data, indent=2, ensure_ascii=False)
 
     @api.model
     def _prepare_values(self, channel, payload, run, source_format="normalised"):
@@ -93,11 +185,42 @@ class SalesChannelImportRecord(models.Model):
             "external_ref": ref,
             "payload": text,
             "payload_hash": hashlib.sha256(text.encode("utf-8", errors="replace")).hexdigest(),
+            "payload_size": len(text),
+        }
+
+    @api.model
+    def _prepare_bad_page_values(self, channel, page, run):
+        """A page whose body did not parse (an adapter's BadPage): kept whole, as a failed record."""
+        raw = page.raw or ""
+        return {
+            "record_type": "page",
+            "source_format": channel.channel_type,
+            "channel_id": channel.id,
+            "run_id": run.id,
+            "payload": raw,
+            "payload_size": len(raw),
+            "payload_hash": hashlib.sha256(raw.encode("utf-8", errors="replace")).hexdigest(),
+            "request": json.dumps(page.request, ensure_ascii=False, indent=2, default=str),
+            "http_status": page.status or 0,
+            "state": "failed",
+            "attempts": 1,
+            "error": self.env._("The channel's answer could not be read: %s", page.error),
         }
 
     def action_retry(self):
-        """Process failed (or pending) records again, e.g. after mapping a SKU."""
+        """Process failed (or pending) records again, e.g. after mapping a SKU; an unreadable page is
+        fetched again from the channel."""
         records = self.filtered(lambda r: r.state in ("failed", "pending"))
-        for channel, channel_records in records.grouped("channel_id").items():
+        pages = records.filtered(lambda r: r.record_type == "page")
+        for page in pages:
+            page.channel_id._refetch_page(page)
+        for channel, channel_records in (records - pages).grouped("channel_id").items():
             channel._process_records(channel_records, trigger="retry")
         return True
+
+    def _request_data(self):
+        self.ensure_one()
+        try:
+            return json.loads(self.request or "")
+        except ValueError as error:
+            raise UserError(self.env._("The request of this page was not kept; pull the channel again.")) from error

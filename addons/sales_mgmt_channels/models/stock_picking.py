@@ -31,6 +31,7 @@ class StockPicking(models.Model):
             lambda p: p.state == "done"
             and p.picking_type_code == "outgoing"
             and p.sale_id.channel_id.push_fulfilment
+            and p.sale_id.channel_id.fulfilment_mode == "odoo"
             and p.sale_id.channel_order_ref
             and get_adapter(p.sale_id.channel_id.channel_type).can_push_fulfilment
         )

@@ -4,15 +4,16 @@
 
 import base64
 import json
-import unittest
 from datetime import datetime
 from decimal import Decimal
 from urllib.parse import parse_qs
 
+from odoo.tests import BaseCase, tagged
+
 from ..adapters import ChannelConfig, Fulfilment, ShopifyAdapter, TaobaoAdapter, WooCommerceAdapter
 from ..adapters.base import AdapterError
 from ..adapters.taobao import sign, windows
-from ..tools.http_client import ChannelHTTPError, HttpClient
+from ..tools.http_client import ChannelHTTPError, HttpClient, UnreadableBody
 from ..tools.normalise import parse_order
 from .stub_server import Answer, StubServer, fixture, ok, truncated
 
@@ -20,7 +21,7 @@ SHOPIFY_PATH = "/admin/api/2025-10/graphql.json"
 SINCE, UNTIL = datetime(2026, 11, 19), datetime(2026, 11, 22)
 
 
-class StubCase(unittest.TestCase):
+class StubCase(BaseCase):
     def setUp(self):
         super().setUp()
         self.stub = StubServer().__enter__()
@@ -31,6 +32,7 @@ class StubCase(unittest.TestCase):
         return HttpClient(secrets=["tok-SECRET", "ck_key", "cs_SECRET", "tb-secret"], sleep=self.waits.append, **kwargs)
 
 
+@tagged("post_install", "-at_install")
 class TestHttpClient(StubCase):
     def test_retries_429_with_retry_after_then_5xx_with_backoff(self):
         self.stub.script("GET", "/x", [Answer(429, b"slow down", {"Retry-After": "2"}), Answer(503), ok({"a": 1})])
@@ -44,6 +46,15 @@ class TestHttpClient(StubCase):
         self.stub.script("GET", "/x", [truncated({"orders": [1, 2, 3]}), ok({"orders": [1, 2, 3]})])
         body, _response = self.client().request_json("GET", self.stub.url + "/x")
         self.assertEqual(body["orders"], [1, 2, 3])
+
+    def test_unreadable_body_is_kept_whole(self):
+        body = json.dumps({"orders": ["x" * 500]}).encode()[:-3]
+        self.stub.script("GET", "/x", [Answer(200, body)])
+        with self.assertRaises(UnreadableBody) as caught:
+            self.client(retries=1).request_json("GET", self.stub.url + "/x")
+        self.assertEqual(caught.exception.raw, body.decode(), "the body as received, not cut at 300 characters")
+        self.assertEqual(caught.exception.status, 200)
+        self.assertIn("invalid JSON after 2 attempts", str(caught.exception))
 
     def test_gives_up_with_a_message_without_credentials(self):
         self.stub.script("GET", "/x", [Answer(500, b'{"error": "token tok-SECRET broken"}')])
@@ -68,6 +79,7 @@ class TestHttpClient(StubCase):
         self.assertIn("ConnectionError after 2 attempts", str(caught.exception))
 
 
+@tagged("post_install", "-at_install")
 class TestShopify(StubCase):
     def adapter(self):
         config = ChannelConfig(base_url=self.stub.url, access_token="tok-SECRET", page_size=2)
@@ -143,6 +155,7 @@ class TestShopify(StubCase):
         self.assertEqual(fulfilment["trackingInfo"], {"number": "1Z999AA10123456784", "company": "UPS"})
 
 
+@tagged("post_install", "-at_install")
 class TestWooCommerce(StubCase):
     path = "/wp-json/wc/v3/orders"
 
@@ -196,6 +209,7 @@ class TestWooCommerce(StubCase):
         self.assertEqual(note, {"note": "Shipped with DHL, tracking number JD014600003828.", "customer_note": True})
 
 
+@tagged("post_install", "-at_install")
 class TestTaobao(StubCase):
     def adapter(self, page_size=2):
         config = ChannelConfig(

@@ -2,10 +2,12 @@ import base64
 import hashlib
 import hmac
 import json
+from unittest.mock import patch
 
 from odoo import Command
 from odoo.tests import HttpCase, tagged
 
+from .test_channel_recovery import SerializationFailure
 from .test_normalise_unit import order
 
 
@@ -64,3 +66,16 @@ class TestWebhook(HttpCase):
         response = self._post(b'{"id": "9", truncated')
         self.assertEqual(response.json()["failed"], 1)
         self.assertIn("invalid JSON", self._records().error)
+
+    def test_concurrent_delivery_handed_to_a_job_closes_its_run(self):
+        body = json.dumps([order(), order(id="1002")]).encode()
+        Channel = type(self.env["sales.channel"])
+        with patch.object(Channel, "_process_records", side_effect=SerializationFailure("could not serialize")):
+            response = self._post(body)
+        self.assertEqual(response.status_code, 202, response.text)
+        run = self.env["sales.channel.import.run"].browse(response.json()["run_id"])
+        self.assertEqual((run.state, run.received_count), ("queued", 2), "the 202 closes its run")
+        self.assertTrue(run.date_end)
+        self.assertEqual(self._records().mapped("state"), ["pending", "pending"], "kept for the queue job")
+        job = self.env["queue.job"].search([("method_name", "=", "_job_process_records")], order="id desc", limit=1)
+        self.assertEqual(job.args[0], self._records().sorted("id"))

@@ -26,6 +26,14 @@ class ChannelHTTPError(Exception):
         self.status = status
 
 
+class UnreadableBody(ChannelHTTPError):
+    """The channel kept answering a body that is not JSON (e.g. truncated); ``raw`` is its text, whole."""
+
+    def __init__(self, message, status=None, raw=""):
+        super().__init__(message, status)
+        self.raw = raw
+
+
 class HttpClient:
     def __init__(
         self,
@@ -97,8 +105,10 @@ class HttpClient:
                 return response.json(), response
             except (ValueError, json.JSONDecodeError) as error:
                 if attempt > self.retries:
-                    raise ChannelHTTPError(
-                        self._describe(method, url, f"invalid JSON after {attempt} attempts ({error})", response)
+                    raise UnreadableBody(
+                        self._describe(method, url, f"invalid JSON after {attempt} attempts ({error})", response),
+                        response.status_code,
+                        response.text,
                     ) from None
                 delay = self.wait_time(attempt)
                 _logger.info("%s %s: invalid JSON, retry %s in %.1f s", method, self.redact(url), attempt, delay)

@@ -18,7 +18,8 @@ class ResCompany(models.Model):
     sm_purchase_user_id = fields.Many2one(
         "res.users",
         "Purchasing Contact",
-        help="Gets the stock alerts of products without a purchase responsible.",
+        help="Gets the stock alerts of products without a purchase responsible. When empty, the company's "
+        "first Inventory Administrator gets them.",
     )
     sm_demand_window_days = fields.Integer(
         "Demand Window (days)",
@@ -36,6 +37,27 @@ class ResCompany(models.Model):
     sm_score_weight_new_customers = fields.Float("New Customers Weight", default=20.0)
     sm_score_weight_won = fields.Float("Won Opportunities Weight", default=20.0)
     sm_score_weight_activities = fields.Float("Activities Weight", default=20.0)
+
+    def _sm_purchase_contact(self):
+        """Who gets the stock alerts of products without a purchase responsible: the
+        Purchasing Contact, else the company's first (oldest) Inventory Administrator."""
+        self.ensure_one()
+        if self.sm_purchase_user_id:
+            return self.sm_purchase_user_id
+        return (
+            self.env["res.users"]
+            .sudo()
+            .search(
+                [
+                    ("share", "=", False),
+                    ("company_ids", "in", self.id),
+                    ("all_group_ids", "in", self.env.ref("stock.group_stock_manager").id),
+                    ("id", "!=", self.env.ref("base.user_root").id),
+                ],
+                order="id",
+                limit=1,
+            )
+        )
 
     _sm_score_weights_positive = models.Constraint(
         "CHECK(sm_score_weight_revenue >= 0 AND sm_score_weight_new_customers >= 0 "

@@ -181,6 +181,8 @@ class ResPartner(models.Model):
 
     def write(self, vals):
         self._sm_check_protected_fields([vals])
+        if {"parent_id", "is_company"} & set(vals) and not self._sm_can_edit_credit():
+            self._sm_check_reparenting(vals)
         retiered = self.browse()
         if "customer_tier_id" in vals and "customer_tier_date" not in vals:
             tier_id = vals["customer_tier_id"] or False
@@ -231,6 +233,36 @@ class ResPartner(models.Model):
                     field=label,
                 )
             )
+
+    def _sm_check_reparenting(self, vals):
+        """Moving a partner to or from a company changes whose credit its orders use (its
+        commercial partner): refused to users who may not change credit controls when either
+        side has credit controls (blocked, own limit, allowed overdue days, a tier with a
+        limit) — or it would lift a block or a limit without them."""
+        new_parent = self.browse(vals.get("parent_id")) if "parent_id" in vals else None
+        for partner in self.sudo():
+            parent = partner.parent_id if new_parent is None else new_parent.sudo()
+            is_company = vals.get("is_company", partner.is_company)
+            after = partner if is_company or not parent else parent.commercial_partner_id
+            before = partner.commercial_partner_id
+            if after == before:
+                continue
+            for side_c in (side.with_company(company) for side in before | after for company in self.env.companies):
+                if (
+                    side_c.sm_credit_block
+                    or side_c.use_partner_credit_limit
+                    or side_c.sm_allowed_overdue_days
+                    or side_c.customer_tier_id.credit_limit
+                ):
+                    raise AccessError(
+                        self.env._(
+                            "Moving %(partner)s from %(before)s to %(after)s changes whose credit its orders use: "
+                            "only Credit Approvers and Sales Management managers may do it.",
+                            partner=partner.display_name,
+                            before=before.display_name,
+                            after=after.display_name,
+                        )
+                    )
 
     @contextmanager
     def _sm_protected_write_allowed(self):

@@ -55,7 +55,7 @@ class SaleOrder(models.Model):
         "Approved Version",
         readonly=True,
         copy=False,
-        help="Digest of what was approved; an order that differs from it is checked again.",
+        help="Digest of the order as it was held and then approved; an order that differs from it is checked again.",
     )
     sm_approval_requested_by_id = fields.Many2one("res.users", "Approval Requested By", readonly=True, copy=False)
     sm_approval_involved_user_ids = fields.Many2many(
@@ -81,8 +81,10 @@ class SaleOrder(models.Model):
         approvers = self._sm_approvers_by_company()
         for order in self:
             order.sm_has_approver = bool(approvers.get(order.company_id.id))
-            order.sm_approval_outdated = (
-                order.approval_state == "approved" and order.sm_approval_fingerprint != order._sm_fingerprint()
+            order.sm_approval_outdated = bool(
+                order.approval_state in ("pending", "approved")
+                and order.sm_approval_fingerprint
+                and order.sm_approval_fingerprint != order._sm_fingerprint()
             )
 
     @api.model_create_multi
@@ -123,6 +125,8 @@ class SaleOrder(models.Model):
                         field=field._description_string(self.env),
                     )
                 )
+        if not self and self.env.context.get("default_state") in CONFIRMED_STATES:
+            raise UserError(self.env._("An order becomes a sales order only through Confirm (action_confirm)."))
         if any(vals.get("state") in CONFIRMED_STATES for vals in vals_list):
             if not self or not set(self.ids) <= self._sm_marked(CONFIRMING):
                 raise UserError(self.env._("An order becomes a sales order only through Confirm (action_confirm)."))
@@ -267,6 +271,7 @@ class SaleOrder(models.Model):
                 "approval_state": "pending",
                 "rejection_reason": False,
                 "sm_approval_requested_by_id": self.env.uid,
+                "sm_approval_fingerprint": self._sm_fingerprint(),
                 "hold_reason_ids": [Command.clear()] + [Command.create(f) for f in failures],
             }
         )
@@ -325,6 +330,14 @@ class SaleOrder(models.Model):
         for order in self:
             if order.approval_state != "pending" or order.state not in ("draft", "sent"):
                 raise UserError(self.env._("%(order)s is not waiting for approval.", order=order.name))
+            if order.sm_approval_fingerprint != order._sm_fingerprint():
+                raise UserError(
+                    self.env._(
+                        "%(order)s changed after it was held: its reasons no longer describe it. Confirm it again so "
+                        "that the checks run on what it is now.",
+                        order=order.name,
+                    )
+                )
             involved = order.sudo().sm_approval_involved_user_ids | order.user_id | order.create_uid
             if self.env.user in involved:
                 raise UserError(

@@ -57,7 +57,9 @@ class SaleOrderCreditCheck(models.AbstractModel):
     @api.model
     def _sm_receivables(self, keys, overdue_days):
         """{key: (receivable, overdue)}: posted unreconciled receivable residuals of the partner
-        and its contacts, and those past due by more than the allowed days."""
+        and its contacts plus their draft customer invoices (an order invoiced in draft is no
+        longer "to invoice"; draft credit notes do not lower the exposure until posted), and
+        the residuals past due by more than the allowed days."""
         if not keys:
             return {}
         today = fields.Date.context_today(self)
@@ -84,7 +86,23 @@ class SaleOrderCreditCheck(models.AbstractModel):
                 [r[2] for r in rows],
             )
         )
-        return {(p, c): (float(receivable), float(overdue)) for p, c, receivable, overdue in result}
+        drafts = self.env.execute_query(
+            SQL(
+                """
+            SELECT k.partner_id, k.company_id, COALESCE(SUM(am.amount_total_signed), 0)
+              FROM unnest(%s::int[], %s::int[]) AS k(partner_id, company_id)
+              JOIN account_move am ON am.commercial_partner_id = k.partner_id AND am.company_id = k.company_id
+             WHERE am.state = 'draft' AND am.move_type = 'out_invoice'
+             GROUP BY k.partner_id, k.company_id
+            """,
+                [r[0] for r in rows],
+                [r[1] for r in rows],
+            )
+        )
+        draft = {(p, c): float(amount) for p, c, amount in drafts}
+        return {
+            (p, c): (float(receivable) + draft.pop((p, c), 0.0), float(overdue)) for p, c, receivable, overdue in result
+        } | {key: (amount, 0.0) for key, amount in draft.items()}
 
     @api.model
     def _sm_to_invoice(self, keys, exclude_ids):

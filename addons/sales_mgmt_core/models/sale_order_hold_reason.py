@@ -33,6 +33,7 @@ class SaleOrderHoldReason(models.Model):
     exposure = fields.Monetary(currency_field="currency_id")
     overdue_amount = fields.Monetary(currency_field="currency_id")
     product_id = fields.Many2one("product.product")
+    uom_id = fields.Many2one(related="product_id.uom_id", string="Unit")
     ordered_qty = fields.Float(digits="Product Unit")
     available_qty = fields.Float(digits="Product Unit")
     missing_qty = fields.Float(digits="Product Unit")

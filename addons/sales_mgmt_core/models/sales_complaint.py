@@ -9,6 +9,18 @@ DEFAULT_SLA_HOURS = {"low": 168, "medium": 72, "high": 24, "critical": 4}
 CLOSED_STATES = ("resolved", "closed")
 
 
+def _format_duration(env, seconds):
+    """'2 d 3 h', '5 h 20 min', '12 min': the two largest units."""
+    minutes = int(seconds // 60)
+    days, minutes = divmod(minutes, 24 * 60)
+    hours, minutes = divmod(minutes, 60)
+    if days:
+        return env._("%(days)s d %(hours)s h", days=days, hours=hours)
+    if hours:
+        return env._("%(hours)s h %(minutes)s min", hours=hours, minutes=minutes)
+    return env._("%s min", minutes)
+
+
 class SalesComplaint(models.Model):
     """A customer complaint or piece of feedback, followed up to its resolution."""
 
@@ -82,6 +94,12 @@ class SalesComplaint(models.Model):
         help="Resolved after the deadline (stored at resolution); open complaints past the "
         "deadline are found with the 'Overdue' filter.",
     )
+    sla_time_left = fields.Char(
+        "Time Left",
+        compute="_compute_sla_time_left",
+        help="Time left before the SLA deadline, or how late the complaint is.",
+    )
+    sla_overdue = fields.Boolean("Overdue", compute="_compute_sla_time_left")
     resolution_hours = fields.Float(
         "Hours to Resolve", compute="_compute_resolution_hours", store=True, aggregator="avg"
     )
@@ -115,6 +133,35 @@ class SalesComplaint(models.Model):
         for complaint in self:
             complaint.sla_breached = bool(
                 complaint.date_resolved and complaint.sla_deadline and complaint.date_resolved > complaint.sla_deadline
+            )
+
+    @api.depends("sla_deadline", "is_closed", "sla_breached")
+    def _compute_sla_time_left(self):
+        now = fields.Datetime.now()
+        for complaint in self:
+            complaint.sla_overdue = False
+            if complaint.is_closed:
+                complaint.sla_time_left = (
+                    self.env._("Resolved late") if complaint.sla_breached else self.env._("Resolved in time")
+                )
+            elif not complaint.sla_deadline:
+                complaint.sla_time_left = ""
+            else:
+                seconds = (complaint.sla_deadline - now).total_seconds()
+                duration = _format_duration(self.env, abs(seconds))
+                complaint.sla_overdue = seconds < 0
+                if seconds < 0:
+                    complaint.sla_time_left = self.env._("%s overdue", duration)
+                else:
+                    complaint.sla_time_left = self.env._("%s left", duration)
+
+    @api.depends("reference", "name")
+    def _compute_display_name(self):
+        for complaint in self:
+            complaint.display_name = (
+                f"{complaint.reference} {complaint.name or ''}"
+                if complaint.reference and complaint.reference != "/"
+                else complaint.name or ""
             )
 
     @api.depends("date_open", "date_resolved")

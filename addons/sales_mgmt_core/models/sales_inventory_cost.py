@@ -27,6 +27,11 @@ class SalesInventoryCost(models.Model):
     landed_value = fields.Monetary(readonly=True)
     date = fields.Datetime("Computed On", readonly=True)
 
+    @api.depends("product_id")
+    def _compute_display_name(self):
+        for row in self:
+            row.display_name = self.env._("Inventory cost of %s", row.product_id.display_name or "")
+
     @api.model
     def action_refresh(self):
         """Rebuild the snapshot of the current company: one row per storable product in stock."""

@@ -47,6 +47,15 @@ class SalesSafetyStock(models.Model):
         "unique(product_id, warehouse_id)", "This product already has a safety stock in this warehouse."
     )
 
+    @api.depends("product_id", "warehouse_id")
+    def _compute_display_name(self):
+        for record in self:
+            record.display_name = self.env._(
+                "%(product)s in %(warehouse)s",
+                product=record.product_id.display_name or "",
+                warehouse=record.warehouse_id.name or "",
+            )
+
     @api.constrains("safety_qty", "lead_time_days", "service_level")
     def _check_values(self):
         for record in self:

@@ -1,8 +1,8 @@
 import logging
 from datetime import timedelta
 
-from odoo import api, fields, models
-from odoo.tools import SQL
+from odoo import SUPERUSER_ID, api, fields, models
+from odoo.tools import SQL, float_round
 
 from ..tools import inventory
 
@@ -28,7 +28,15 @@ class SalesStockAlert(models.Model):
     free_qty = fields.Float("Free at Detection", digits="Product Unit", readonly=True)
     forecast_qty = fields.Float("Forecast at Detection", digits="Product Unit", readonly=True)
     threshold = fields.Float("Safety Stock", digits="Product Unit", readonly=True)
-    days_of_cover = fields.Float(readonly=True, help="Days the free quantity lasts at the average demand.")
+    days_of_cover = fields.Float(
+        "Days of Cover", readonly=True, help="Days the free quantity lasts at the average demand."
+    )
+    has_demand = fields.Boolean(
+        "Demand in Window",
+        readonly=True,
+        help="The demand window had deliveries; without them there is no days-of-cover figure.",
+    )
+    cover_label = fields.Char("Cover", compute="_compute_cover_label", help="Days of cover, or 'No demand'.")
     severity = fields.Selection(
         [("low", "Low"), ("high", "High"), ("critical", "Critical")], required=True, readonly=True, tracking=True
     )
@@ -59,14 +67,52 @@ class SalesStockAlert(models.Model):
             alert.severity_rank = severity_ranks.get(alert.severity, 0)
             alert.state_rank = state_ranks.get(alert.state, 0)
 
+    @api.depends("product_id", "warehouse_id")
     def _compute_display_name(self):
         for alert in self:
-            alert.display_name = f"{alert.product_id.display_name} @ {alert.warehouse_id.code}"
+            alert.display_name = self.env._(
+                "%(product)s in %(warehouse)s",
+                product=alert.product_id.display_name or "",
+                warehouse=alert.warehouse_id.name or "",
+            )
+
+    @api.depends("has_demand", "days_of_cover")
+    def _compute_cover_label(self):
+        for alert in self:
+            if not alert.has_demand:
+                alert.cover_label = self.env._("No demand")
+            else:
+                alert.cover_label = self.env._("%(days)s days", days=float_round(alert.days_of_cover, 1))
 
     def action_acknowledge(self):
         self.filtered(lambda a: a.state == "open").write(
             {"state": "acknowledged", "date_acknowledged": fields.Datetime.now()}
         )
+
+    def action_replenish(self):
+        """Odoo's replenishment report on this product and warehouse. Like the report itself
+        (``_get_orderpoint_action``), a missing manual reordering rule is created as the
+        superuser, here with the safety stock as its minimum."""
+        self.ensure_one()
+        orderpoints = self.env["stock.warehouse.orderpoint"].with_context(active_test=False)
+        domain = [("product_id", "=", self.product_id.id), ("warehouse_id", "=", self.warehouse_id.id)]
+        if not orderpoints.search_count(domain, limit=1):
+            orderpoints.with_user(SUPERUSER_ID).create(
+                {
+                    "product_id": self.product_id.id,
+                    "warehouse_id": self.warehouse_id.id,
+                    "location_id": self.warehouse_id.lot_stock_id.id,
+                    "company_id": self.warehouse_id.company_id.id,
+                    "trigger": "manual",
+                    "product_min_qty": self.threshold,
+                    "product_max_qty": self.threshold,
+                }
+            )
+        action = self.env["ir.actions.act_window"]._for_xml_id("stock.action_orderpoint_replenish")
+        action["domain"] = domain
+        action["context"] = {}
+        action["name"] = action["display_name"] = self.env._("Replenish %s", self.product_id.display_name)
+        return action
 
     # ------------------------------------------------------------------ evaluation
     @api.model
@@ -114,10 +160,11 @@ class SalesStockAlert(models.Model):
                 "threshold": threshold,
                 "severity": inventory.severity(free, forecast, threshold),
                 "days_of_cover": cover if cover is not None else 0.0,
+                "has_demand": cover is not None,
             }
             alert = by_key.get(key)
             if alert:
-                if alert.severity != values["severity"]:
+                if alert.severity != values["severity"] or alert.has_demand != values["has_demand"]:
                     alert.write(values)
             else:
                 to_create.append(dict(values, product_id=product_id, warehouse_id=warehouse_id, date_detected=now))
@@ -135,7 +182,7 @@ class SalesStockAlert(models.Model):
         responsible = {}  # (company, product) -> user; one batch read per company
         for company in warehouses.company_id:
             products = self.env["product.product"].with_company(company).browse({v["product_id"] for v in vals_list})
-            fallback = company.sm_purchase_user_id.id
+            fallback = company._sm_purchase_contact().id
             for product in products:
                 responsible[company.id, product.id] = product.responsible_id.id or fallback
         company_of = {w.id: w.company_id.id for w in warehouses}

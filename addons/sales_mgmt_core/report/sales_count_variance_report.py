@@ -1,5 +1,5 @@
-from odoo import fields, models, tools
-from odoo.tools import SQL
+from odoo import api, fields, models, tools
+from odoo.tools import SQL, format_datetime
 
 from ..models.stock_quant import REASON_CODES
 
@@ -22,8 +22,19 @@ class SalesCountVarianceReport(models.Model):
     counted_qty = fields.Float(digits="Product Unit", readonly=True, aggregator="sum")
     system_qty = fields.Float(digits="Product Unit", readonly=True, aggregator="sum")
     variance_qty = fields.Float(digits="Product Unit", readonly=True, aggregator="sum")
-    variance_value = fields.Float(readonly=True, aggregator="sum")
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    variance_value = fields.Monetary(readonly=True, aggregator="sum")
     reason_code = fields.Selection(REASON_CODES, "Reason", readonly=True)
+
+    @api.depends("product_id", "location_id", "date")
+    def _compute_display_name(self):
+        for row in self:
+            row.display_name = self.env._(
+                "%(product)s at %(location)s, %(date)s",
+                product=row.product_id.display_name or "",
+                location=row.location_id.display_name or "",
+                date=format_datetime(self.env, row.date) if row.date else "",
+            )
 
     def _select(self):
         return SQL(

@@ -22,4 +22,6 @@ from . import (
     test_segmentation_unit,
     test_stock_alerts,
     test_tour,
+    test_tour_i18n_mobile,
+    test_ui_display,
 )

@@ -321,6 +321,38 @@ class TestApprovalHardening(SalesMgmtOrderCommon):
         with self.assertRaises(UserError):
             unlimited.with_user(self.user_salesman).write({"partner_invoice_id": blocked.id})
 
+    def test_draft_invoice_does_not_take_an_order_out_of_the_exposure(self):
+        """Invoicing a confirmed order in draft lowers what is "to invoice" before the receivable
+        exists: the draft counts until posted (a draft credit note does not lower it)."""
+        first = self._quotation(self.customer, 600)
+        first.action_confirm()
+        held = self._quotation(self.customer, 600)
+        held.action_confirm()
+        self.assertEqual(held.approval_state, "pending")
+        first._create_invoices()  # draft
+        self.assertEqual(first.invoice_ids.state, "draft")
+        held.action_confirm()
+        self.assertEqual(held.state, "draft")
+        self.assertAlmostEqual(held.hold_reason_ids.exposure, 1200)
+
+    def test_pending_order_edited_cannot_be_approved_as_it_was_held(self):
+        order = self._quotation(self.customer, 1500)
+        order.action_confirm()
+        order.order_line.with_user(self.user_salesman).write({"product_uom_qty": 100, "price_unit": 1500})
+        self.assertTrue(order.sm_approval_outdated)
+        with self.assertRaises(UserError):
+            order.with_user(self.user_approver).action_approve()
+        order.action_confirm()  # checked again: new reasons with the new figures
+        self.assertAlmostEqual(order.hold_reason_ids.exposure, 150_000)
+        order.with_user(self.user_approver).action_approve()
+        self.assertEqual(order.state, "sale")
+
+    def test_default_state_context_cannot_create_a_sale(self):
+        with self.assertRaises(UserError):
+            self.env["sale.order"].with_user(self.user_salesman).with_context(default_state="sale").create(
+                {"partner_id": self.customer.id}
+            )
+
     def test_form_confirm_is_checked(self):
         form = Form(self.env["sale.order"].with_user(self.user_salesman))
         form.partner_id = self.customer

@@ -36,6 +36,24 @@ class TestPartnerCreditControls(SalesMgmtCommon):
         self.customer.with_user(self.user_manager).sm_credit_block = True
         self.assertTrue(self.customer.sm_credit_block)
 
+    def test_reparenting_cannot_lift_a_block(self):
+        """Moving a blocked customer under an unblocked company (or a contact out of a blocked
+        company) changes whose credit its orders use: approvers and managers only."""
+        firm = self.env["res.partner"].create({"name": "Free Firm", "is_company": True})
+        with self.assertRaises(AccessError):
+            self.customer.with_user(self.user_salesman).write({"is_company": False, "parent_id": firm.id})
+        contact = self.env["res.partner"].create({"name": "Bea's buyer", "parent_id": self.customer.id})
+        with self.assertRaises(AccessError):
+            contact.with_user(self.user_salesman).write({"parent_id": False})
+        self.assertEqual(contact.commercial_partner_id, self.customer)
+        # moving contacts between companies without credit controls stays a salesperson's job
+        other = self.env["res.partner"].create({"name": "Other Firm", "is_company": True})
+        loose = self.env["res.partner"].create({"name": "Loose Contact", "parent_id": firm.id})
+        loose.with_user(self.user_salesman).write({"parent_id": other.id})
+        self.assertEqual(loose.commercial_partner_id, other)
+        contact.with_user(self.user_approver).write({"parent_id": False})
+        self.assertEqual(contact.commercial_partner_id, contact)
+
     def test_allowed_overdue_days_by_approver_only(self):
         with self.assertRaisesRegex(AccessError, "Allowed Overdue Days"):
             self.customer.with_user(self.user_salesman).write({"sm_allowed_overdue_days": 9999})

@@ -77,3 +77,14 @@ class TestPartnerMerge(SalesMgmtOrderCommon):
     def test_nothing_merged_nothing_queued(self):
         self._merge(self.ann, self.ann)  # a single contact: Odoo's merge does nothing
         self.assertFalse(self.Queue._queued(self.ann.ids))
+
+    def test_merge_customers_who_both_had_a_credit_check(self):
+        """Both customers have a credit-check lock row (any confirmation with a limit makes
+        one): the merge used to fail on the (partner, company) key."""
+        for partner in (self.ann, self.ann_dup):
+            partner.with_company(self.company).credit_limit = 10_000
+        self.env["sales.credit.lock"]._lock_many([(self.ann.id, self.company.id), (self.ann_dup.id, self.company.id)])
+        self._merge(self.ann | self.ann_dup, self.ann)
+        self.assertFalse(self.ann_dup.exists())
+        self.env.cr.execute("SELECT partner_id FROM sales_mgmt_credit_lock WHERE partner_id = %s", [self.ann.id])
+        self.assertTrue(self.env.cr.fetchall())

@@ -18,7 +18,7 @@ SCORE_FIELDS = [
 @tagged("post_install", "-at_install")
 class TestPartnerScoresAccess(SalesMgmtOrderCommon):
     """Scores are seen only for the customers a user may see: salespeople with "Own Documents
-    Only" their own customers and the unassigned ones; "All Documents" and managers all."""
+    Only" their own customers and the unassigned ones they sold to; "All Documents" and managers all."""
 
     @classmethod
     def setUpClass(cls):
@@ -29,11 +29,13 @@ class TestPartnerScoresAccess(SalesMgmtOrderCommon):
         cls.mine = Partner.create({"name": "Mona Mine", "user_id": cls.user_salesman.id})
         cls.theirs = Partner.create({"name": "Theo Theirs", "user_id": cls.user_salesman_2.id})
         cls.unassigned = Partner.create({"name": "Una Unassigned"})
-        cls.fixtures = cls.mine | cls.theirs | cls.unassigned
+        cls.unassigned_theirs = Partner.create({"name": "Ulla Unassigned"})
+        cls.fixtures = cls.mine | cls.theirs | cls.unassigned | cls.unassigned_theirs
         cls._order(cls.mine, 100, days_ago=5)
         cls._order(cls.theirs, 7000, days_ago=3)
         cls._order(cls.theirs, 5000, days_ago=40)
         cls._order(cls.unassigned, 300, days_ago=8)
+        cls._order(cls.unassigned_theirs, 900, days_ago=8, user=cls.user_salesman_2)
         cls.env["sales.customer.segmentation"]._recompute(cls.company)
         cls.Score = cls.env["sales.customer.score"]
         export = cls.env.ref("base.group_allow_export")
@@ -67,7 +69,8 @@ class TestPartnerScoresAccess(SalesMgmtOrderCommon):
     def test_own_documents_users_read_own_and_unassigned_scores(self):
         for user in (self.user_salesman, self.user_plain_salesman):
             scores = self._scores(user)
-            expected = self.unassigned | (self.mine if user == self.user_salesman else self.mine.browse())
+            # own customers, and unassigned customers they sold to (not those others sold to)
+            expected = (self.mine | self.unassigned) if user == self.user_salesman else self.mine.browse()
             self.assertEqual(scores.partner_id, expected)
             self.assertFalse(self._scores(user, [("sm_lifetime_value", ">", 10000)]))
             groups = self.Score.with_user(user).formatted_read_group(

@@ -1,4 +1,5 @@
 from odoo import models
+from odoo.tools import SQL
 
 
 class BasePartnerMergeAutomaticWizard(models.TransientModel):
@@ -26,3 +27,10 @@ class BasePartnerMergeAutomaticWizard(models.TransientModel):
         recomputed by the incremental segment pass)."""
         with dst_partner._sm_protected_write_allowed():
             return super()._update_values(src_partners, dst_partner)
+
+    def _update_foreign_keys(self, src_partners, dst_partner):
+        """Credit-check lock rows are keyed by (partner, company): re-pointing the merged
+        partners' rows to the survivor would collide with its own. They hold no data, so the
+        merged partners' rows go (the survivor's row serves from now on)."""
+        self.env.execute_query(SQL("DELETE FROM sales_mgmt_credit_lock WHERE partner_id = ANY(%s)", src_partners.ids))
+        return super()._update_foreign_keys(src_partners, dst_partner)
