@@ -46,18 +46,7 @@ def report(title, rows):
 
 def median_in_savepoints(env, prepare, run, repeat):
     """Median seconds of ``run(prepare())``, each attempt rolled back to a savepoint."""
-    times = []
-    for _i in range(repeat):
-        env.cr.execute("SAVEPOINT bench_attempt")
-        subject = prepare()
-        env.flush_all()
-        with Timer() as t:
-            run(subject)
-            env.flush_all()
-        times.append(t.seconds)
-        env.cr.execute("ROLLBACK TO SAVEPOINT bench_attempt")
-        env.invalidate_all()
-    return statistics.median(times)
+    return interleaved_medians(env, prepare, {"run": run}, repeat)["run"]
 
 
 def interleaved_medians(env, prepare, runs, repeat):

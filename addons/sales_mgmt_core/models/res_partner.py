@@ -1,9 +1,9 @@
 import logging
-from contextlib import contextmanager
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
 
+from ..tools import marks
 from ..tools.segmentation import LIFECYCLE_STAGES, SEGMENTS
 
 # Scores are shown on res.partner to users who see every customer; other salespeople read
@@ -203,7 +203,7 @@ class ResPartner(models.Model):
         import, RPC). A value equal to the current one (on create: to the company-wide default)
         is no change, so imports and forms that send every column keep working. On create,
         what the ORM would fill in from context or personal defaults counts as a value."""
-        if self.env.su or (self and set(self.ids) <= self.env.cr.cache.get(PROTECTED_WRITE, set())):
+        if self.env.su or marks.all_marked(self, PROTECTED_WRITE):
             return
         if create:
             names = (CREDIT_CONTROL_FIELDS | COMPUTED_SCORE_FIELDS) & set(self._fields)
@@ -264,18 +264,10 @@ class ResPartner(models.Model):
                         )
                     )
 
-    @contextmanager
     def _sm_protected_write_allowed(self):
-        """Let server code write the protected fields of these partners for the duration of
-        the block, in this transaction only: a mark cannot be sent over RPC the way a context
-        key can."""
-        marks = self.env.cr.cache.setdefault(PROTECTED_WRITE, set())
-        added = set(self.ids) - marks
-        marks |= added
-        try:
-            yield self
-        finally:
-            marks -= added
+        """Let server code write the protected fields of these partners for the duration of a
+        ``with`` block, in this transaction only (see tools/marks.py)."""
+        return marks.marked(self, PROTECTED_WRITE)
 
     def _sm_changes(self, field, value, create):
         """Whether ``value`` changes ``field`` on one of these partners (on create: differs

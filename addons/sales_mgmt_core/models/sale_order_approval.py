@@ -1,12 +1,13 @@
 import hashlib
 import json
-from contextlib import contextmanager
 
 from markupsafe import Markup
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import float_repr, format_amount
+
+from ..tools import marks
 
 APPROVER_GROUP = "sales_mgmt_core.group_credit_approver"
 # Fields that decide whether an order may be confirmed: written by the approval code only.
@@ -105,8 +106,7 @@ class SaleOrder(models.Model):
     def _sm_check_protected_vals(self, names, vals_list):
         """Approval fields are written by the approval code only, and an order becomes a sale
         only through ``action_confirm``; whoever calls, whatever the context says."""
-        marked = self._sm_marked(SYSTEM_WRITE)
-        if not self or not set(self.ids) <= marked:
+        if not marks.all_marked(self, SYSTEM_WRITE):
             if self:
                 protected = self._sm_protected_fields() & names
             else:  # create: only the fields' own defaults (none, empty) may come in
@@ -128,27 +128,16 @@ class SaleOrder(models.Model):
         if not self and self.env.context.get("default_state") in CONFIRMED_STATES:
             raise UserError(self.env._("An order becomes a sales order only through Confirm (action_confirm)."))
         if any(vals.get("state") in CONFIRMED_STATES for vals in vals_list):
-            if not self or not set(self.ids) <= self._sm_marked(CONFIRMING):
+            if not marks.all_marked(self, CONFIRMING):
                 raise UserError(self.env._("An order becomes a sales order only through Confirm (action_confirm)."))
 
     def _sm_protected_fields(self):
         """Fields that decide whether an order may be confirmed (other addons add theirs)."""
         return set(PROTECTED_FIELDS)
 
-    def _sm_marked(self, key):
-        return self.env.cr.cache.get(key, set())
-
-    @contextmanager
     def _sm_mark(self, key):
-        """Mark these orders for the duration of the block, in this transaction only (a mark
-        cannot be sent over RPC the way a context key can)."""
-        marks = self.env.cr.cache.setdefault(key, set())
-        added = set(self.ids) - marks
-        marks |= added
-        try:
-            yield self
-        finally:
-            marks -= added
+        """Mark these orders under ``key`` for the duration of a ``with`` block (see tools/marks.py)."""
+        return marks.marked(self, key)
 
     def _sm_system_write(self, vals):
         with self._sm_mark(SYSTEM_WRITE):
