@@ -12,6 +12,7 @@ from datetime import date
 import openpyxl
 import polib
 
+from odoo import Command
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import TransactionCase, tagged
 from odoo.tools.translate import code_translations
@@ -118,6 +119,21 @@ class TestChineseTranslations(TransactionCase):
         self.assertEqual(
             zh.ref("sales_mgmt_core.mail_template_order_confirmed").subject, "您的订单 {{ object.name }} 已确认"
         )
+
+    def test_customer_emails_follow_the_customer_language(self):
+        """The order confirmation goes out in the customer's language, whoever confirms."""
+        self.env.company.sm_send_order_notifications = True
+        product = self.env["product.product"].create({"name": "Tea", "type": "consu", "taxes_id": []})
+        subjects = {}
+        for lang in ("zh_CN", "en_US"):
+            customer = self.env["res.partner"].create({"name": f"Buyer {lang}", "email": "b@example.com", "lang": lang})
+            order = self.env["sale.order"].create(
+                {"partner_id": customer.id, "order_line": [Command.create({"product_id": product.id, "price_unit": 5})]}
+            )
+            order.action_confirm()
+            subjects[lang] = [m.subject for m in order.message_ids if m.subject]
+        self.assertTrue(any("已确认" in subject for subject in subjects["zh_CN"]), subjects)
+        self.assertTrue(any("is confirmed" in subject for subject in subjects["en_US"]), subjects)
 
     def test_python_messages_in_chinese(self):
         """Messages raised by our code (self.env._) follow the user's language."""
