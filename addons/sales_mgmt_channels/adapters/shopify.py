@@ -18,7 +18,7 @@ query SalesMgmtOrders($first: Int!, $after: String, $query: String) {{
   orders(first: $first, after: $after, query: $query, sortKey: UPDATED_AT) {{
     pageInfo {{ hasNextPage endCursor }}
     nodes {{
-      id legacyResourceId name updatedAt cancelledAt displayFinancialStatus displayFulfillmentStatus
+      id legacyResourceId name createdAt updatedAt cancelledAt displayFinancialStatus displayFulfillmentStatus
       currencyCode presentmentCurrencyCode taxesIncluded email phone note
       totalPriceSet {{ {MONEY} }}
       totalShippingPriceSet {{ {MONEY} }}
@@ -242,14 +242,16 @@ class ShopifyAdapter(Adapter):
         return f"custom:{item.get('name')}" if item.get("name") else None
 
     def _shipping(self, raw):
-        """(amount after shipping discounts, its tax, number of money fields) of the shipping lines;
-        orders stored before shipping lines were asked for: the order's total shipping."""
+        """(amount after shipping discounts, its tax, its percent rates as the order states them, number
+        of money fields) of the shipping lines; orders stored before shipping lines were asked for: the
+        order's total shipping."""
         if raw.get("shippingLines") is None:
-            return self._amount(raw.get("totalShippingPriceSet")), "0", 1
+            return self._amount(raw.get("totalShippingPriceSet")), "0", [], 1
         shipping = nodes(raw.get("shippingLines"), "shippingLines")
         taxes = [tax for line in shipping for tax in objs(line, "taxLines", "shippingLines taxLines")]
         amount = self._sum(line.get("discountedPriceSet") or line.get("originalPriceSet") for line in shipping)
-        return amount, self._taxes(taxes)[1], len(shipping)
+        rates, tax = self._taxes(taxes)
+        return amount, tax, list(dict.fromkeys(rates)), len(shipping)
 
     def _fulfilments(self, raw):
         result = []
@@ -276,9 +278,11 @@ class ShopifyAdapter(Adapter):
         billing = obj(raw, "billingAddress")
         name = " ".join(p for p in (customer.get("firstName"), customer.get("lastName")) if p)
         lines, fields = self._lines(raw)
-        shipping, shipping_tax, shipping_fields = self._shipping(raw)
+        shipping, shipping_tax, shipping_rates, shipping_fields = self._shipping(raw)
         order = {
             "id": raw.get("legacyResourceId") or raw.get("id"),
+            "name": raw.get("name"),
+            "created_at": raw.get("createdAt"),
             "updated_at": raw.get("updatedAt"),
             "status": self.status(raw),
             "currency": self._currency(raw),
@@ -299,6 +303,8 @@ class ShopifyAdapter(Adapter):
             "lines": lines,
             "shipping": shipping,
             "shipping_tax": shipping_tax,
+            "shipping_tax_rates": shipping_rates,
+            # Shopify always reports the order's tax (0.00 when none): the order states its taxes
             "tax": self._amount(raw.get("totalTaxSet")),
             "tax_lines": [
                 {"rate": self._rate(tax), "amount": self._amount(tax.get("priceSet")), "name": tax.get("title")}

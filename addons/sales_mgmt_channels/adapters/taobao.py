@@ -294,6 +294,7 @@ class TaobaoAdapter(Adapter):
         address["masked"] = any(is_masked(address[key]) for key in ("name", "street", "phone"))
         return {
             "id": raw.get("tid"),
+            "created_at": china_iso(raw.get("created")),
             "updated_at": self.updated_at(raw),
             "status": STATUSES.get(raw.get("status"), "pending"),
             "currency": "CNY",

@@ -7,6 +7,7 @@ unit prices, discounts and shipping include their tax (``subtotal + subtotal_tax
 the order reads as the buyer saw it and its total checks either way.
 """
 
+import html
 from decimal import Decimal
 
 from ..tools.http_client import UnreadableBody
@@ -94,8 +95,7 @@ class WooCommerceAdapter(Adapter):
         return f"Connected to WooCommerce: {total} orders in the shop."
 
     def updated_at(self, raw):
-        moment = raw.get("date_modified_gmt")
-        return f"{moment}Z" if isinstance(moment, str) and moment and not moment.endswith("Z") else moment
+        return gmt(raw.get("date_modified_gmt"))
 
     @staticmethod
     def _address(address, email_phone=True):
@@ -149,7 +149,8 @@ class WooCommerceAdapter(Adapter):
                 {
                     "id": item.get("id"),
                     "sku": item.get("sku") or (f"product:{item['product_id']}" if item.get("product_id") else None),
-                    "name": item.get("name"),
+                    # the API sends product names HTML-encoded ("&ndash;"): decoded, not altered
+                    "name": html.unescape(item["name"]) if isinstance(item.get("name"), str) else item.get("name"),
                     "quantity": item.get("quantity"),
                     "unit_price": str(unit.quantize(SIX_PLACES)),
                     "discount": str(subtotal - total),
@@ -200,6 +201,8 @@ class WooCommerceAdapter(Adapter):
             shipping_amount += shipping_tax + fee_tax
         return {
             "id": raw.get("id"),
+            "name": raw.get("number"),
+            "created_at": gmt(raw.get("date_created_gmt")),
             "updated_at": self.updated_at(raw),
             "status": STATUSES.get(raw.get("status"), "pending"),
             "currency": raw.get("currency"),
@@ -214,7 +217,16 @@ class WooCommerceAdapter(Adapter):
             "shipping_address": shipping,
             "lines": self._lines(raw, rates, gross),
             "shipping": str(shipping_amount),
-            "shipping_tax": str(shipping_tax),
+            "shipping_tax": str(shipping_tax + fee_tax),
+            "shipping_tax_rates": list(
+                dict.fromkeys(
+                    rates[tax.get("id")]
+                    for item in objs(raw, "shipping_lines") + fees
+                    for tax in objs(item, "taxes", "shipping taxes")
+                    if tax.get("id") in rates and amount(tax.get("total"), "shipping tax total")
+                )
+            ),
+            # WooCommerce always reports the order's tax ("0.00" when none): the order states its taxes
             "tax": money(raw.get("total_tax")),
             "tax_lines": [
                 {
@@ -252,3 +264,8 @@ class WooCommerceAdapter(Adapter):
             auth=self.auth,
         )
         return {"status": (body or {}).get("status")}
+
+
+def gmt(moment):
+    """WooCommerce's ``*_gmt`` dates (ISO without offset, UTC) as ISO UTC text."""
+    return f"{moment}Z" if isinstance(moment, str) and moment and not moment.endswith("Z") else moment

@@ -19,6 +19,13 @@ class SaleOrder(models.Model):
         "Updated in Channel", copy=False, readonly=True, help="Channel time of the imported version."
     )
 
+    sm_channel_ordered_at = fields.Datetime(
+        "Ordered in Channel",
+        copy=False,
+        readonly=True,
+        help="When the buyer placed the order in its channel: the order date, also once confirmed.",
+    )
+
     sm_channel_refunded = fields.Boolean(
         "Refunded in Channel", copy=False, readonly=True, help="The return and credit note were created."
     )
@@ -54,6 +61,9 @@ class SaleOrder(models.Model):
 
     def _action_confirm(self):
         result = super()._action_confirm()
+        # Odoo dates a confirmed order "now": a channel order keeps the date its buyer placed it
+        for ordered_at, orders in self.filtered("sm_channel_ordered_at").grouped("sm_channel_ordered_at").items():
+            orders.date_order = ordered_at
         self.filtered("sm_channel_paid")._sm_channel_oversell()
         return result
 

@@ -9,6 +9,8 @@ from ..tools.http_client import ChannelHTTPError, HttpClient
 _logger = logging.getLogger(__name__)
 PULL_TYPES = ("shopify", "woocommerce", "taobao")
 JOB_CHANNEL = "root.sales_channel"
+#: runs that are pulls: the newest decides the channel's health
+PULL_TRIGGERS = ("manual", "cron")
 
 CREDENTIAL_GROUPS = "sales_mgmt_channels.group_channel_admin"
 
@@ -73,13 +75,17 @@ class SalesChannel(models.Model):
     fulfilment_mode = fields.Selection(
         [("odoo", "Shipped by this Odoo warehouse"), ("channel", "Shipped outside Odoo")],
         string="Shipping",
-        default="odoo",
+        compute="_compute_fulfilment_mode",
+        store=True,
+        readonly=False,
+        precompute=True,
         required=True,
         help="Shipped by this Odoo warehouse: the channel's paid orders get a delivery that the warehouse "
         "validates; carrier and tracking number are sent back to the channel. Shipped outside Odoo (the "
         "marketplace's or a partner's warehouse ships): when the channel says an order is shipped, its "
         "delivery is validated with the channel's quantities, carrier and tracking number, and nothing is "
-        "sent back.",
+        "sent back. Default: shipped by Odoo for Shopify and WooCommerce (tracking pushed back), outside "
+        "Odoo for the other types (Taobao, JSON, files: nothing would tell the channel).",
     )
     base_url = fields.Char("API URL", groups=CREDENTIAL_GROUPS)
     api_key = fields.Char("API Key", groups=CREDENTIAL_GROUPS, copy=False)
@@ -154,6 +160,13 @@ class SalesChannel(models.Model):
     )
 
     @api.depends("channel_type")
+    def _compute_fulfilment_mode(self):
+        """Shipped by Odoo where Odoo can tell the channel (push-back); elsewhere Odoo's delivery would
+        stay open for what the channel ships."""
+        for channel in self:
+            channel.fulfilment_mode = "odoo" if get_adapter(channel.channel_type).can_push_fulfilment else "channel"
+
+    @api.depends("channel_type")
     def _compute_can_pull(self):
         for channel in self:
             channel.can_pull = channel.channel_type in PULL_TYPES
@@ -164,7 +177,9 @@ class SalesChannel(models.Model):
             channel.webhook_url = f"{base}/sales_mgmt/channel/{channel.id}/orders" if channel.id else False
 
     def _compute_health(self):
-        """Last import and last error from the runs; failed records waiting for a retry."""
+        """Last import and last error from the runs; failed records waiting for a retry. The last error
+        is the newest pull's (Shopify, WooCommerce, Taobao) or, for channels that send their orders, the
+        newest run's: a later run that went well clears it."""
         Record = self.env["sales.channel.import.record"].sudo()
         Run = self.env["sales.channel.import.run"].sudo()
         failed = dict(
@@ -172,15 +187,16 @@ class SalesChannel(models.Model):
         )
         for channel in self:
             last = Run.search([("channel_id", "=", channel.id)], limit=1) if channel.id else Run
-            last_failed = (
-                Run.search([("channel_id", "=", channel.id), ("error", "!=", False)], limit=1) if channel.id else Run
-            )
+            decisive = last
+            if channel.id and channel.can_pull:
+                decisive = Run.search([("channel_id", "=", channel.id), ("trigger", "in", PULL_TRIGGERS)], limit=1)
             channel.failed_import_count = failed.get(channel._origin, 0)
             channel.last_run_date = last.date_start
-            channel.last_error = last_failed.error_summary or False
+            broken = decisive.state in ("failed", "interrupted")
+            channel.last_error = (broken and decisive.error_summary) or False
             if not last:
                 channel.health_state = "none"
-            elif last.state in ("failed", "interrupted"):
+            elif broken:
                 channel.health_state = "error"
             elif channel.failed_import_count:
                 channel.health_state = "warning"

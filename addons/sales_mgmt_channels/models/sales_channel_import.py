@@ -5,6 +5,8 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL, format_datetime
 
+from ..adapters import NAME_KEYS, REF_KEYS
+
 #: Run states of a run that is over.
 CLOSED_RUN_STATES = ("done", "failed", "interrupted", "queued")
 
@@ -175,9 +177,9 @@ class SalesChannelImportRecord(models.Model):
         except ValueError:
             data = None  # stored as received; processing reports the JSON error
         ref = ""
-        if isinstance(data, dict):
-            raw_ref = data.get({"shopify": "legacyResourceId", "taobao": "tid"}.get(source_format, "id"))
-            ref = str(raw_ref)[:255] if isinstance(raw_ref, str | int) else ""
+        if isinstance(data, dict):  # the reference sellers know (Shopify "#1002"), else the channel's id
+            raw_ref = data.get(NAME_KEYS.get(source_format, "name")) or data.get(REF_KEYS.get(source_format, "id"))
+            ref = str(raw_ref)[:255] if isinstance(raw_ref, str | int) and not isinstance(raw_ref, bool) else ""
         return {
             "source_format": source_format,
             "channel_id": channel.id,

@@ -1,7 +1,7 @@
 import logging
 from decimal import Decimal
 
-from odoo import Command, api, models
+from odoo import Command, models
 from odoo.exceptions import UserError
 from odoo.tools import plaintext2html
 
@@ -26,6 +26,9 @@ class SalesChannel(models.Model):
             "channel_id": self.id,
             "channel_order_ref": data.ref,
             "sm_channel_updated_at": data.updated_at,
+            # When the buyer placed it in the channel; kept through Odoo's confirmation (see sale.order)
+            "date_order": data.created_at or data.updated_at,
+            "sm_channel_ordered_at": data.created_at or data.updated_at,
             # The buyer's note is text: shown as typed, never read as HTML.
             "note": plaintext2html(data.note) if data.note else False,
             "order_line": self._prepare_lines(data, products, line_defaults),
@@ -63,7 +66,7 @@ class SalesChannel(models.Model):
                 .sudo()
                 .create(
                     {
-                        "name": f"{self.name} ({currency.name})",
+                        "name": self.name,  # Odoo shows the currency after it
                         "currency_id": currency.id,
                         "company_id": self.company_id.id,
                     }
@@ -86,7 +89,7 @@ class SalesChannel(models.Model):
         products = products if products is not None else self._map_products({line.sku for line in data.lines})
         line_defaults = line_defaults if line_defaults is not None else self._prepare_line_defaults()
         includes = self.prices_include_tax if data.prices_include_tax is None else data.prices_include_tax
-        states_taxes = self._states_taxes(data)
+        from_channel = data.taxes_from_channel
         lines = []
         for line in data.lines:
             product = products.get(line.sku)
@@ -94,7 +97,8 @@ class SalesChannel(models.Model):
                 raise UserError(product)
             gross = line.quantity * line.unit_price
             discount = float(line.discount / gross * 100) if gross else 0.0
-            taxes = self._line_taxes(product, line.tax_rates, states_taxes)
+            taxes = self._line_taxes(product, line.tax_rates, from_channel)
+            self._check_included_taxes(data, taxes)
             lines.append(
                 Command.create(
                     {
@@ -112,12 +116,14 @@ class SalesChannel(models.Model):
         if data.shipping:
             if not self.shipping_product_id:
                 raise UserError(self.env._("The order has shipping costs: set the channel's shipping product."))
-            rates = []
-            if states_taxes:
-                rates = (
-                    [(data.shipping_tax / data.shipping * 100).quantize(Decimal("0.01"))] if data.shipping_tax else []
-                )
-            taxes = self._line_taxes(self.shipping_product_id, rates, states_taxes, approximate=True)
+            rates, approximate = data.shipping_tax_rates, False
+            if from_channel and not rates and data.shipping_tax:
+                # The order gives the shipping's tax but not its rate: the rate of that tax on the net shipping
+                net = data.shipping - data.shipping_tax if includes else data.shipping
+                rates = [(data.shipping_tax / net * 100).quantize(Decimal("0.01"))] if net > 0 else []
+                approximate = True
+            taxes = self._line_taxes(self.shipping_product_id, rates, from_channel, approximate=approximate)
+            self._check_included_taxes(data, taxes)
             lines.append(
                 Command.create(
                     {
@@ -134,15 +140,27 @@ class SalesChannel(models.Model):
             )
         return lines
 
-    @api.model
-    def _states_taxes(self, data):
-        """The order says which tax rates apply (per line or per order): they decide, not the products."""
-        return bool(data.tax_lines or any(line.tax_rates for line in data.lines))
+    def _check_included_taxes(self, data, taxes):
+        """An order that says its prices include tax without saying which (Taobao) gets the taxes of
+        the channel's fiscal position; without one, the products' own taxes would be taken out of the
+        paid prices on a guess: the record fails and says what to set."""
+        if data.prices_include_tax and not data.taxes_from_channel and not self.fiscal_position_id:
+            added = taxes.filtered(lambda t: not t.price_include)
+            if added:
+                raise UserError(
+                    self.env._(
+                        "The channel's prices include tax but the order does not say which: set the channel's "
+                        "fiscal position to the taxes its prices include (the products' taxes %(taxes)s would be "
+                        "a guess), then retry.",
+                        taxes=", ".join(added.mapped("name")),
+                    )
+                )
 
-    def _line_taxes(self, product, rates, states_taxes, approximate=False):
-        """The Odoo taxes of a line: the channel's rates through the channel's tax map when the order
-        states them (a 0 % rate needs no tax), else the product's taxes through the fiscal position."""
-        if not states_taxes:
+    def _line_taxes(self, product, rates, from_channel, approximate=False):
+        """The Odoo taxes of a line. When the channel's taxes decide (``from_channel``: the order states
+        its rates, or a tax of zero), the line's rates through the channel's tax map (no rate, or 0 %,
+        is no tax); otherwise the product's taxes through the channel's fiscal position."""
+        if not from_channel:
             taxes = product.taxes_id.filtered(lambda t: t.company_id == self.company_id)
             return self.fiscal_position_id.map_tax(taxes) if self.fiscal_position_id else taxes
         taxes = self.env["account.tax"]
@@ -179,46 +197,46 @@ class SalesChannel(models.Model):
 
     def _check_amounts(self, order, data):
         """The Odoo order's tax and total are the channel's, to the cent: a total within the order's
-        tolerance (per-field currency conversion) is accepted and the difference noted on the order."""
+        tolerance (per-field currency conversion) is accepted and the difference noted on the order.
+        The tax is checked when the order states it; both messages give the tax and total figures."""
         currency = order.currency_id
-        if self._states_taxes(data) or data.tax:
-            expected_tax = float(data.tax)
-            if currency.compare_amounts(order.amount_tax, expected_tax):
-                raise UserError(
-                    self.env._(
-                        "Tax %(channel)s in the channel, %(odoo)s in Odoo (difference %(diff)s): map the channel's "
-                        "tax rates to Odoo taxes on the channel, or check its fiscal position and the products' taxes.",
-                        channel=expected_tax,
-                        odoo=currency.round(order.amount_tax),
-                        diff=currency.round(order.amount_tax - expected_tax),
+        checks_tax = data.tax_stated or data.states_rates
+        tax_difference = currency.round(order.amount_tax - float(data.tax)) if checks_tax else 0.0
+        difference = currency.round(order.amount_total - float(data.total))
+        tolerance = float(data.total_tolerance or 0)
+        tax_wrong = checks_tax and not currency.is_zero(tax_difference)
+        if not tax_wrong and (currency.is_zero(difference) or abs(difference) <= tolerance + currency.rounding / 2):
+            if not currency.is_zero(difference):
+                order.message_post(
+                    body=self.env._(
+                        "Total %(channel)s %(currency)s in the channel, %(odoo)s in Odoo: the difference of "
+                        "%(diff)s is accepted (within %(tolerance)s: the channel converts each amount separately).",
+                        channel=float(data.total),
+                        currency=currency.name,
+                        odoo=currency.round(order.amount_total),
+                        diff=difference,
+                        tolerance=tolerance,
                     )
                 )
-        expected = float(data.total)
-        difference = currency.round(order.amount_total - expected)
-        tolerance = float(data.total_tolerance or 0)
-        if currency.is_zero(difference):
             return
-        if abs(difference) > tolerance + currency.rounding / 2:
-            raise UserError(
-                self.env._(
-                    "Total %(channel)s in the channel, %(odoo)s in Odoo (difference %(diff)s): check taxes, "
-                    "discounts and the channel's tax setting.",
-                    channel=expected,
-                    odoo=currency.round(order.amount_total),
-                    diff=difference,
-                )
-            )
-        order.message_post(
-            body=self.env._(
-                "Total %(channel)s %(currency)s in the channel, %(odoo)s in Odoo: the difference of %(diff)s is "
-                "accepted (within %(tolerance)s: the channel converts each amount separately).",
-                channel=expected,
-                currency=currency.name,
-                odoo=currency.round(order.amount_total),
-                diff=difference,
-                tolerance=tolerance,
-            )
+        figures = self.env._(
+            "Tax %(channel_tax)s in the channel, %(odoo_tax)s in Odoo (difference %(tax_diff)s); "
+            "total %(channel)s in the channel, %(odoo)s in Odoo (difference %(diff)s).",
+            channel_tax=float(data.tax) if checks_tax else self.env._("not stated"),
+            odoo_tax=currency.round(order.amount_tax),
+            tax_diff=tax_difference if checks_tax else "-",
+            channel=float(data.total),
+            odoo=currency.round(order.amount_total),
+            diff=difference,
         )
+        if tax_wrong:
+            advice = self.env._(
+                "Map the channel's tax rates to Odoo taxes on the channel, or check its fiscal position and "
+                "the products' taxes."
+            )
+        else:
+            advice = self.env._("Check taxes, discounts and the channel's tax setting.")
+        raise UserError(self.env._("%(figures)s %(advice)s", figures=figures, advice=advice))
 
     def _map_products(self, skus):
         """{sku: product, or the error text} with three queries: the channel's map, internal

@@ -7,7 +7,7 @@ from odoo.exceptions import AccessError, ConcurrencyError, UserError, Validation
 from odoo.service.model import PG_CONCURRENCY_ERRORS_TO_RETRY
 from odoo.tools import SQL, split_every
 
-from ..adapters import get_adapter
+from ..adapters import NAME_KEYS, REF_KEYS, get_adapter
 from ..tools import normalise
 
 _logger = logging.getLogger(__name__)
@@ -87,7 +87,9 @@ class SalesChannel(models.Model):
                 if order:
                     values["order_id"] = order.id
                 if data:
-                    values.update(external_ref=data.ref, channel_updated_at=data.updated_at)
+                    values.update(external_ref=data.name or data.ref, channel_updated_at=data.updated_at)
+                elif state == "failed":
+                    values.update(channel._peek_record(record))
                 record.write(values)
                 counts[state] += 1
         counts["run_id"] = run.id
@@ -178,6 +180,24 @@ class SalesChannel(models.Model):
                     [f"this {record.source_format} order has a shape the import does not know; see the payload"]
                 ) from error
         return normalise.parse_order(raw, prices_include_tax=self.prices_include_tax)
+
+    def _peek_record(self, record):
+        """{external_ref, channel_updated_at} read as well as can be from a record whose payload did not
+        validate, so that a failed record still shows which order and version it is."""
+        try:
+            raw = normalise.loads(record.payload)
+        except normalise.PayloadError:
+            return {}
+        adapter = get_adapter(record.source_format)(self._adapter_config(with_secrets=False), None)
+        moment = adapter.updated_at(raw)
+        name = raw.get(NAME_KEYS.get(record.source_format, "name")) or raw.get(REF_KEYS.get(record.source_format, "id"))
+        values = {}
+        updated_at = normalise.parse_datetime(moment, [], "updated_at") if moment else None
+        if updated_at:
+            values["channel_updated_at"] = updated_at
+        if isinstance(name, str | int) and not isinstance(name, bool) and str(name).strip():
+            values["external_ref"] = str(name).strip()[:255]
+        return values
 
     @api.model
     def _is_not_newer(self, order, data):

@@ -72,6 +72,7 @@ class SalesChannel(models.Model):
                 "(Retry fetches them again); the next pull starts before them.",
                 count=bad_pages,
             )
+            self.message_post(body=self.env._("Pull incomplete: %s", error))
         run._close(counts, state="failed" if error else "done", error=error)
         if bad_pages:
             newest = safe_cursor

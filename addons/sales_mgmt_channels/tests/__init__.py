@@ -3,6 +3,7 @@ from . import (
     test_adapters_properties,
     test_adapters_unit,
     test_channel_approval,
+    test_channel_documented_dates,
     test_channel_import,
     test_channel_pull,
     test_channel_recovery,

@@ -98,7 +98,7 @@ class TestChannelPull(SalesMgmtCommon):
         self.assertEqual(len(orders.partner_id), 2)
         records = self.env["sales.channel.import.record"].search([("channel_id", "=", self.shopify.id)])
         self.assertEqual(set(records.mapped("source_format")), {"shopify"})
-        self.assertIn('"legacyResourceId": "5001"', records.filtered(lambda r: r.external_ref == "5001").payload)
+        self.assertIn('"legacyResourceId": "5001"', records.filtered(lambda r: r.external_ref == "#5001").payload)
         self.assertEqual(self.shopify.sync_cursor, "2026-11-21T10:15:00Z")
         run = records.run_id
         self.assertEqual((run.state, run.received_count, run.done_count), ("done", 3, 3))
@@ -128,7 +128,7 @@ class TestChannelPull(SalesMgmtCommon):
         failed = self.env["sales.channel.import.record"].search(
             [("channel_id", "=", self.shopify.id), ("state", "=", "failed")]
         )
-        self.assertEqual(failed.external_ref, "5002")
+        self.assertEqual(failed.external_ref, "#5002", "the order name sellers know")
         self.assertIn("Unknown SKU SHOP-B", failed.error)
         self.env["sales.channel.product.map"].create(
             {"channel_id": self.shopify.id, "sku": "SHOP-B", "product_id": self.products[1].id}

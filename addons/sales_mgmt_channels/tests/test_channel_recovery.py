@@ -110,6 +110,8 @@ class TestChannelRecovery(SalesMgmtCommon):
         )
         self.assertEqual(run.state, "failed")
         self.assertIn("could not be read", run.error)
+        self.assertIn("1 page(s) of the channel's answer could not be read", self.woo.last_error)
+        self.assertIn("Pull incomplete", self.woo.message_ids[:1].body or "", "said in the channel's chatter too")
         self.assertEqual(self.woo.sync_cursor, "2017-03-21T19:54:51Z", "the cursor stops before the bad page")
         # Retry asks the channel for the same page again.
         self._script_pages([good.encode(), json.dumps([woo_documented(731)]).encode(), later.encode()])
@@ -119,6 +121,11 @@ class TestChannelRecovery(SalesMgmtCommon):
         self.assertTrue(
             self.env["sale.order"].search([("channel_id", "=", self.woo.id), ("channel_order_ref", "=", "731")])
         )
+        # Trial defect 4: the next pull that goes well clears the channel's last error
+        self._script_pages([json.dumps([]).encode()])
+        self.woo._sync("manual", client=self._client())
+        self.woo.invalidate_recordset()
+        self.assertEqual((self.woo.last_error, self.woo.health_state), (False, "ok"))
 
     def test_same_order_twice_in_one_page_is_skipped_once(self):
         broken = order(lines=[{"id": "L1", "sku": "NOPE", "quantity": 1, "unit_price": 24}])

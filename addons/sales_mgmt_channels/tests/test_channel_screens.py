@@ -62,6 +62,14 @@ class TestChannelScreens(SalesMgmtCommon):
         self.assertEqual(self.woo.health_state, "error")
         self.assertIn("HTTP 401", self.woo.last_error)
         self.assertNotIn("cs_SECRET", self.woo.last_error)
+        # Trial defect 4: a later pull that goes well clears the error (a webhook run would not)
+        self.channel.with_user(self.integration).import_orders([order(id="R-9", tax=0)])
+        self.woo.invalidate_recordset()
+        self.assertIn("HTTP 401", self.woo.last_error)
+        self.stub.script("GET", WOO_PATH, [ok([], **{"X-WP-TotalPages": 0})])
+        self.woo.with_user(self.admin).action_sync()
+        self.woo.invalidate_recordset()
+        self.assertEqual((self.woo.health_state, self.woo.last_error), ("ok", False))
 
     def test_test_connection_per_marketplace_type(self):
         self.stub.script("GET", WOO_PATH, [ok([{"id": 1}], **{"X-WP-Total": 42})])

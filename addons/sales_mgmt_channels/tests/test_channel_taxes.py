@@ -10,6 +10,7 @@ from odoo.addons.sales_mgmt_core.tests.common import SalesMgmtCommon
 from .stub_server import StubServer, fixture, ok
 from .test_adapters_unit import SHOPIFY_PATH
 from .test_channel_recovery import WOO_PATH, woo_documented
+from .test_channel_statuses import TAOBAO_SKUS, taobao_documented
 from .test_normalise_unit import order
 
 
@@ -32,7 +33,7 @@ class TestChannelTaxes(SalesMgmtCommon):
         cls.single = Product.create({"name": "Woo Single #1", "default_code": "SKU-A", **taxed})
         cls.idea = Product.create({"name": "Ship Your Idea", "default_code": "Bar3", **taxed})
         Product.create({"name": "B", "barcode": "SKU-B", **taxed})
-        for sku in ("IPOD2008GREEN", "IPOD2008RED", "IPOD2008BLACK"):
+        for sku in ("IPOD2008GREEN", "IPOD2008RED", "IPOD2008BLACK", "IPOD2009BLACK", *TAOBAO_SKUS):
             Product.create({"name": sku, "default_code": sku, **taxed})
         cls.shipping = Product.create({"name": "Shipping", "type": "service", "taxes_id": [Command.clear()]})
         cls.woo = cls.env["sales.channel"].create(
@@ -86,7 +87,101 @@ class TestChannelTaxes(SalesMgmtCommon):
         self.woo.tax_map_ids.tax_id = self.env["account.tax"].create({"name": "Wrong 8%", "amount": 8})
         record = self._pull_woo(woo_documented(727))
         self.assertEqual(record.state, "failed")
-        self.assertIn("Tax 1.35 in the channel, 1.44 in Odoo (difference 0.09)", record.error)
+        self.assertIn(
+            "Tax 1.35 in the channel, 1.44 in Odoo (difference 0.09); "
+            "total 29.35 in the channel, 29.44 in Odoo (difference 0.09).",
+            record.error,
+        )
+
+    def _shopify(self, **values):
+        return self.env["sales.channel"].create(
+            {
+                "name": "Shopify EUR shop",
+                "channel_type": "shopify",
+                "base_url": self.stub.url,
+                "access_token": "tok",
+                "shipping_product_id": self.shipping.id,
+                "tax_map_ids": [Command.create({"rate": 6, "tax_id": self.sales_tax.id})],
+                "product_map_ids": [
+                    Command.create({"sku": "custom:Big Brown Bear Boots", "product_id": self.single.id})
+                ],
+                **values,
+            }
+        )
+
+    def _pull_shopify(self, channel, *ids, **changes):
+        """A page of Shopify's documented orders ``ids``, each node updated with ``changes``."""
+        documented = fixture("shopify_orders_documented.json")
+        nodes = [{**n, **changes} for n in documented["data"]["orders"]["nodes"] if n["legacyResourceId"] in ids]
+        page = {**documented, "data": {"orders": {**documented["data"]["orders"], "nodes": nodes}}}
+        self.stub.script("POST", SHOPIFY_PATH, [ok(page)])
+        return channel._sync("manual").record_ids.sorted("id")
+
+    def test_taxed_shipping_of_tax_included_orders_takes_the_stated_rate(self):
+        """Trial defect 1: the shipping's rate is the one the order states, not its tax over the gross shipping."""
+        record = self._pull_woo(woo_documented(732))  # 10.00 shipping + 0.75 at rate 75 (7.5 %), prices with tax
+        self.assertEqual(record.state, "done", record.error)
+        shipping = record.order_id.order_line.filtered(lambda line: line.channel_line_ref == "shipping")
+        self.assertEqual((record.order_id.amount_tax, record.order_id.amount_total), (2.10, 30.10))
+        self.assertEqual((shipping.tax_ids, shipping.price_subtotal), (self.state_tax, 10.0))
+        record = self._pull_shopify(self._shopify(), "1073459978")  # taxesIncluded, 10.00 shipping with 6 % (0.57)
+        self.assertEqual(record.state, "done", record.error)
+        shipping = record.order_id.order_line.filtered(lambda line: line.channel_line_ref == "shipping")
+        self.assertEqual((record.order_id.amount_tax, record.order_id.amount_total), (13.30, 234.97))
+        self.assertEqual((shipping.tax_ids, shipping.price_subtotal), (self.sales_tax, 9.43))
+
+    def test_orders_stating_zero_tax_get_no_tax(self):
+        """Trial defect 2: an order states its taxes when it has tax lines or line rates, or a tax amount
+        (Shopify and WooCommerce always report one; normalised JSON with a "tax" key). A stated zero is no
+        tax, whatever the products carry (13 % here); without a stated tax, the products' taxes apply."""
+        self.woo.product_map_ids = [
+            Command.create({"sku": sku, "product_id": self.single.id}) for sku in ("product:87", "product:34")
+        ]
+        record = self._pull_woo(woo_documented(723))  # total_tax "0.00", tax_lines []
+        self.assertEqual(record.state, "done", record.error)
+        self.assertEqual((record.order_id.amount_tax, record.order_id.amount_total), (0, 39))
+        self.assertFalse(record.order_id.order_line.tax_ids)
+        record = self._pull_shopify(self._shopify(), "1073459972")  # totalTaxSet 0.00, taxLines []
+        self.assertEqual(record.state, "done", record.error)
+        self.assertEqual((record.order_id.amount_tax, record.order_id.amount_total), (0, 199))
+        mug = [{"id": "L1", "sku": "SKU-A", "quantity": 2, "unit_price": "9.00"}]  # the README's shape
+        stated = order(id="mug-0", lines=mug, shipping=0, tax=0, total="18.00")
+        unstated = order(id="mug-x", lines=[{**mug[0], "quantity": 1, "unit_price": "22.60"}], shipping=0, total=22.6)
+        self.json.prices_include_tax = True  # for orders that do not say: the products' taxes are included
+        result = self.json.with_user(self.integration).import_orders([stated, unstated])
+        self.assertEqual(result["done"], 2, self._errors(self.json))
+        sales = self.env["sale.order"].search([("channel_id", "=", self.json.id)], order="channel_order_ref")
+        self.assertEqual(sales.mapped("amount_tax"), [0, 2.6])
+        self.assertEqual(sales.mapped("amount_total"), [18, 22.6])
+        self.assertEqual(sales[1].order_line.tax_ids, self.vat13, "no stated tax: the product's")
+
+    def test_taobao_needs_a_fiscal_position_for_its_included_taxes(self):
+        """Trial defect 7: Taobao prices include tax without saying which: the channel's fiscal position
+        decides; without one the record fails with what to set. Channels without push-back ship outside Odoo."""
+        taobao = self.env["sales.channel"].create(
+            {"name": "Tmall no position", "channel_type": "taobao", "shipping_product_id": self.shipping.id}
+        )
+        self.assertEqual(taobao.fulfilment_mode, "channel", "nothing would tell Taobao that Odoo shipped")
+        self.assertEqual((self.woo.fulfilment_mode, self.json.fulfilment_mode), ("odoo", "channel"))
+        Record = self.env["sales.channel.import.record"]
+        run = self.env["sales.channel.import.run"].create({"channel_id": taobao.id, "trigger": "manual"})
+        record = Record.create(
+            Record._prepare_values(taobao, taobao_documented("289749893209214687"), run, source_format="taobao")
+        )
+        taobao._process_records(record, run=run)
+        self.assertEqual(record.state, "failed")
+        self.assertIn("set the channel's fiscal position", record.error)
+        self.assertIn("VAT 13%", record.error)
+        included = self.env["account.tax"].create(
+            {"name": "VAT 13% included", "amount": 13, "price_include_override": "tax_included"}
+        )
+        taobao.fiscal_position_id = self.env["account.fiscal.position"].create({"name": "China B2C"})
+        included.fiscal_position_ids = taobao.fiscal_position_id
+        included.original_tax_ids = self.vat13
+        record.action_retry()
+        self.assertEqual(record.state, "done", record.error)
+        line = record.order_id.order_line.filtered(lambda line: line.product_id.default_code == TAOBAO_SKUS[0])
+        self.assertEqual((line.tax_ids, line.price_unit), (included, 0.01), "the paid price, tax included")
 
     def test_unmapped_rate_says_what_to_map(self):
         self.woo.tax_map_ids.unlink()

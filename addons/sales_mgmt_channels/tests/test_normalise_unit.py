@@ -74,7 +74,9 @@ class TestNormalise(BaseCase):
             ),
             "does not match": order(total="30.00"),
             "longer than 1000 characters": order(customer={"name": "x" * 1_000_000}),
-            "invalid JSON": '{"id": "1", ',
+            "not complete JSON: it stops after character 12": '{"id": "1", ',
+            "not valid JSON: unexpected 'x' at character 10 of 10 (line 1, column 10)": '{"id": 1 x',
+            "the body is empty (2 characters)": "  ",
             "must be a JSON object": "[1, 2]",
         }
         for expected, payload in cases.items():

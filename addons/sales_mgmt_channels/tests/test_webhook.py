@@ -43,6 +43,22 @@ class TestWebhook(HttpCase):
         self.assertEqual(self.env["sale.order"].search_count([("channel_id", "=", self.channel.id)]), 1)
         self.assertEqual(len(self._records()), 2)
 
+    def test_order_stating_zero_tax_gets_no_tax(self):
+        """Trial defect 2 through the webhook: a stated tax of 0 is no tax, whatever the product carries."""
+        taxed = self.env["product.product"].create(
+            {
+                "name": "Mug",
+                "type": "consu",
+                "default_code": "MUG",
+                "taxes_id": [Command.set(self.env["account.tax"].create({"name": "Sales 15%", "amount": 15}).ids)],
+            }
+        )
+        mug = [{"id": "L1", "sku": "MUG", "quantity": 2, "unit_price": "9.00"}]
+        response = self._post(json.dumps(order(lines=mug, shipping=0, tax=0, total="18.00")).encode())
+        self.assertEqual(response.json()["done"], 1, self._records().mapped("error"))
+        sale = self.env["sale.order"].search([("channel_id", "=", self.channel.id)])
+        self.assertEqual((sale.amount_tax, sale.amount_total, sale.order_line.product_id), (0, 18, taxed))
+
     def test_wrong_signature_refused(self):
         response = self._post(json.dumps(order()).encode(), secret="guess")
         self.assertEqual(response.status_code, 401)
@@ -65,7 +81,17 @@ class TestWebhook(HttpCase):
     def test_invalid_json_is_kept_as_failed(self):
         response = self._post(b'{"id": "9", truncated')
         self.assertEqual(response.json()["failed"], 1)
-        self.assertIn("invalid JSON", self._records().error)
+        error = self._records().error
+        self.assertIn("the body is not valid JSON: unexpected 't' at character 13 of 21 (line 1, column 13)", error)
+        self.assertNotIn("Expecting", error, "no parser message")
+        response = self._post(b'{"id": "9", "name": "cut')
+        error = self._records().sorted("id")[-1].error
+        self.assertIn(
+            "the body is not complete JSON: it stops after character 24, inside the text begun at character 21 "
+            "(cut off?)",
+            error,
+        )
+        self.assertNotIn("Unterminated", error, "no parser message")
 
     def test_concurrent_delivery_handed_to_a_job_closes_its_run(self):
         body = json.dumps([order(), order(id="1002")]).encode()

@@ -12,6 +12,8 @@ import time
 
 import requests
 
+from .normalise import json_problem
+
 _logger = logging.getLogger(__name__)
 
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
@@ -103,12 +105,15 @@ class HttpClient:
             response = self.request(method, url, **kwargs)
             try:
                 return response.json(), response
-            except (ValueError, json.JSONDecodeError) as error:
+            except ValueError as error:  # requests' JSONDecodeError is one
                 if attempt > self.retries:
+                    text = response.text or ""
+                    # the position and size, in words: never the parser's own message
+                    problem = json_problem(error if isinstance(error, json.JSONDecodeError) else None, text)
                     raise UnreadableBody(
-                        self._describe(method, url, f"invalid JSON after {attempt} attempts ({error})", response),
+                        self.redact(f"{method} {url.split('?')[0]}: {problem} (same answer {attempt} times)."),
                         response.status_code,
-                        response.text,
+                        text,
                     ) from None
                 delay = self.wait_time(attempt)
                 _logger.info("%s %s: invalid JSON, retry %s in %.1f s", method, self.redact(url), attempt, delay)

@@ -118,6 +118,23 @@ class NormalisedOrder:
     shipping_tax: Decimal = Decimal(0)
     fulfilments: list = field(default_factory=list)
     total_tolerance: Decimal = Decimal(0)  # accepted |computed - total| (per-field currency conversion)
+    #: The order states its tax: a ``tax`` amount (Shopify, WooCommerce and normalised JSON with a
+    #: "tax" key always do), tax lines or line rates. Taobao, and JSON or files without a tax, do not.
+    tax_stated: bool = False
+    shipping_tax_rates: list = field(default_factory=list)  # percent rates of the shipping (Decimal)
+    created_at: datetime | None = None  # naive UTC: when the buyer placed the order (else updated_at)
+    name: str = ""  # the order's reference as the seller knows it (Shopify "#1002"), else ``ref``
+
+    @property
+    def states_rates(self):
+        """The order says which tax rates apply (order tax lines, line or shipping rates)."""
+        return bool(self.tax_lines or self.shipping_tax_rates or any(line.tax_rates for line in self.lines))
+
+    @property
+    def taxes_from_channel(self):
+        """The channel's taxes decide the Odoo taxes, not the products': the order states its rates, or
+        states a tax of zero (no tax at all). Otherwise the products' taxes apply (fiscal position)."""
+        return self.states_rates or (self.tax_stated and not self.tax)
 
     def computed_total(self, prices_include_tax=False):
         amount = sum((line.quantity * line.unit_price - line.discount for line in self.lines), Decimal(0))
@@ -134,13 +151,38 @@ def loads(payload):
         raise PayloadError([f"an order must be a JSON object, not {type(payload).__name__}"])
     try:
         data = json.loads(payload)
-    except ValueError as error:
-        raise PayloadError([f"invalid JSON: {error}"]) from error
-    except RecursionError as error:
-        raise PayloadError(["invalid JSON: nested too deeply"]) from error
+    except json.JSONDecodeError as error:
+        raise PayloadError([json_problem(error, payload)]) from None
+    except ValueError:
+        raise PayloadError([json_problem(None, payload)]) from None
+    except RecursionError:
+        raise PayloadError(["the body is not usable JSON: it is nested too deeply"]) from None
     if not isinstance(data, dict):
         raise PayloadError(["an order must be a JSON object"])
     return data
+
+
+def json_problem(error, text):
+    """A sentence on why ``text`` is not JSON, naming the position and the size; never the parser's own
+    words. ``error``: the JSONDecodeError (None when unknown)."""
+    size = len(text or "")
+    if not (text or "").strip():
+        return f"the body is empty ({size} characters), not JSON"
+    if error is None or not isinstance(getattr(error, "pos", None), int):
+        return f"the body ({size} characters) is not JSON"
+    position = error.pos + 1
+    rest = text[error.pos :]
+    if error.msg.startswith("Unterminated string"):
+        return (
+            f"the body is not complete JSON: it stops after character {size}, inside the text begun at "
+            f"character {position} (cut off?)"
+        )
+    if not rest.strip():
+        return f"the body is not complete JSON: it stops after character {size}, in the middle of a value (cut off?)"
+    return (
+        f"the body is not valid JSON: unexpected {rest[:1]!r} at character {position} of {size} "
+        f"(line {error.lineno}, column {error.colno})"
+    )
 
 
 def clean_text(value, errors, label, required=False, limit=MAX_TEXT):
@@ -396,6 +438,7 @@ def parse_order(payload, prices_include_tax=False):
         )
         for index, raw in enumerate(parse_list(data, "tax_lines", errors), start=1)
     ]
+    created = data.get("created_at")
     fulfilments = [
         parse_fulfilment(raw, index, errors) for index, raw in enumerate(parse_list(data, "fulfilments", errors), 1)
     ]
@@ -414,6 +457,10 @@ def parse_order(payload, prices_include_tax=False):
         prices_include_tax=includes,
         tax_lines=tax_lines,
         shipping_tax=parse_decimal(data.get("shipping_tax"), errors, "shipping_tax", minimum=0, default=Decimal(0)),
+        tax_stated=bool(tax_lines) or data.get("tax") not in (None, ""),
+        shipping_tax_rates=parse_rates(data.get("shipping_tax_rates"), errors, "shipping_tax_rates"),
+        created_at=parse_datetime(created, errors, "created_at") if created not in (None, "") else updated_at,
+        name=clean_text(data.get("name"), errors, "name", limit=255),
         fulfilments=fulfilments,
         total_tolerance=parse_decimal(
             data.get("total_tolerance"), errors, "total_tolerance", minimum=0, default=Decimal(0)
