@@ -161,21 +161,49 @@ def stats_cells(current, previous):
     for index, (label, formula) in enumerate(kpis, start=2):
         cells[f"A{index}"] = f'=_t("{label}")'
         for col, pivot_id in (("B", current), ("C", previous)):
-            cells[f"{col}{index}"] = "=" + formula.format(p=pivot_id) if formula else f"=IFERROR({col}2/{col}3, 0)"
+            # The average keeps the revenue's currency format, also without orders (then 0).
+            average = f"=IF({col}3, {col}2/{col}3, {col}2*0)"
+            cells[f"{col}{index}"] = "=" + formula.format(p=pivot_id) if formula else average
         cells[f"D{index}"] = f"=FORMAT.LARGE.NUMBER(B{index})"
         cells[f"E{index}"] = f"=FORMAT.LARGE.NUMBER(C{index})"
     return cells
 
 
-def spreadsheet(filter_ids, figures, pivots, tables, stats):
-    """``tables``: [(title, pivot id, rows)] written as =PIVOT() blocks below the figures."""
+def header_cells(row, pivot_id, label, measures):
+    """The header row of a pivot block: the row dimension's label (``_t``) and each measure's
+    title as Odoo gives it (the field's label in the user's language)."""
+    cells = {f"A{row}": f'=_t("{label}")'}
+    for col, (measure, _aggregator) in zip("BCDEFG", measures, strict=False):
+        cells[f"{col}{row}"] = f'=PIVOT.HEADER({pivot_id}, "measure", "{measure}")'
+    return cells
+
+
+def spreadsheet(filter_ids, figures, pivots, tables, stats, notice=None):
+    """``tables``: [(title, pivot id, rows, row label)] written as =PIVOT() blocks below the figures.
+
+    The PIVOT() blocks leave out their own header rows, whose corner cell shows the pivot's name
+    (a name is not translatable): a ``_t`` title and a header row of translated labels stand above
+    them, as in Odoo's own dashboards. ``notice``: (condition, text) shown above the figures when
+    the condition holds (an empty state: "no sales yet").
+    """
     cells = {}
+    top = 0
+    if notice:
+        condition, text = notice
+        cells["A1"] = f'=IF({condition}, _t("{text}"), "")'
+        top = 46
+        for figure in figures:
+            figure["offset"]["y"] += top
     # Below the figures: rows are 23 px high by default.
     first = row = max(f["offset"]["y"] + f["height"] for f in figures) // 23 + 3
-    for title, pivot_id, count in tables:
+    headers = []
+    for title, pivot_id, count, label in tables:
+        measures = [(m["fieldName"], m["aggregator"]) for m in pivots[pivot_id]["measures"]]
         cells[f"A{row}"] = f'=_t("{title}")'
-        cells[f"A{row + 1}"] = f"=PIVOT({pivot_id}, {count}, TRUE, FALSE)"
-        row += count + 4
+        cells.update(header_cells(row + 1, pivot_id, label, measures))
+        headers.append(row + 1)
+        cells[f"A{row + 2}"] = f"=PIVOT({pivot_id}, {count}, TRUE, FALSE, {len(measures)}, FALSE)"
+        row += count + 5
     return {
         "version": "18.5.10",
         "revisionId": "START_REVISION",
@@ -188,7 +216,11 @@ def spreadsheet(filter_ids, figures, pivots, tables, stats):
                 "rowNumber": row + 5,
                 "cols": {"0": {"size": 300}, "1": {"size": 160}, "2": {"size": 160}, "3": {"size": 160}},
                 "cells": cells,
-                "styles": {f"A{r}": 1 for r in range(first, row) if "_t(" in cells.get(f"A{r}", "")},
+                "styles": {
+                    **{f"A{r}": 1 for r in range(first, row) if "_t(" in cells.get(f"A{r}", "") and r not in headers},
+                    **{f"{c}{r}": 2 for r in headers for c in "ABCDEFG" if f"{c}{r}" in cells},
+                    **({"A1": 3} if notice else {}),
+                },
                 "figures": figures,
                 "areGridLinesVisible": False,
                 "isVisible": True,
@@ -204,7 +236,11 @@ def spreadsheet(filter_ids, figures, pivots, tables, stats):
                 "isVisible": True,
             },
         ],
-        "styles": {"1": {"textColor": "#01666b", "bold": True, "fontSize": 14}},
+        "styles": {
+            "1": {"textColor": "#01666b", "bold": True, "fontSize": 14},
+            "2": {"bold": True, "fillColor": "#F2F2F2"},
+            "3": {"textColor": "#434343", "fontSize": 12, "italic": True},
+        },
         "formats": {},
         "borders": {},
         "settings": {},
@@ -225,6 +261,14 @@ def cards(prefix):
     ]
 
 
+def charts(specs, filters, domain=None):
+    """Chart figures from (id, type, group by, measure, title, x, y, width, height) tuples."""
+    return [
+        chart(cid, kind, group_by, measure, title, x, y, filters, domain=domain, width=width, height=height)
+        for cid, kind, group_by, measure, title, x, y, width, height in specs
+    ]
+
+
 def stats_pivots(filters, domain=None):
     measures = [("price_subtotal", "sum"), ("order_count", "count_distinct"), ("margin", "sum")]
     return {
@@ -238,67 +282,17 @@ def main():
     targets = [("target_revenue", "sum"), ("actual_revenue", "sum")]
     manager_filters = [PERIOD, "sm_user", "sm_team", "sm_channel", "sm_categ", "sm_partner"]
     half = (WIDTH - 16) // 2
+    # (id, type, group by, measure, title, x, y, width, height)
+    manager_charts = [
+        ("revenue_month", "line", ["date:day"], "price_subtotal", "Revenue by day", 0, 130, WIDTH, 300),
+        ("revenue_channel", "pie", ["channel_name"], "price_subtotal", "Revenue by channel", 0, 450, half, 330),
+        ("revenue_user", "bar", ["user_id"], "price_subtotal", "Revenue by salesperson", half + 16, 450, half, 330),
+        ("margin_category", "bar", ["categ_name"], "margin", "Margin by category", 0, 800, half, 330),
+        ("revenue_team", "pie", ["team_id"], "price_subtotal", "Revenue by sales team", half + 16, 800, half, 330),
+    ]
     manager = spreadsheet(
         manager_filters,
-        [
-            *cards("mgr"),
-            chart(
-                "revenue_month",
-                "line",
-                ["date:day"],
-                "price_subtotal",
-                "Revenue by day",
-                0,
-                130,
-                manager_filters,
-                width=WIDTH,
-                height=300,
-            ),
-            chart(
-                "revenue_channel",
-                "pie",
-                ["channel_name"],
-                "price_subtotal",
-                "Revenue by channel",
-                0,
-                450,
-                manager_filters,
-                width=half,
-            ),
-            chart(
-                "revenue_user",
-                "bar",
-                ["user_id"],
-                "price_subtotal",
-                "Revenue by salesperson",
-                half + 16,
-                450,
-                manager_filters,
-                width=half,
-            ),
-            chart(
-                "margin_category",
-                "bar",
-                ["categ_name"],
-                "margin",
-                "Margin by category",
-                0,
-                800,
-                manager_filters,
-                width=half,
-            ),
-            chart(
-                "revenue_team",
-                "pie",
-                ["team_id"],
-                "price_subtotal",
-                "Revenue by sales team",
-                half + 16,
-                800,
-                manager_filters,
-                width=half,
-            ),
-        ],
+        [*cards("mgr"), *charts(manager_charts, manager_filters)],
         {
             "1": pivot(
                 "1", "By channel", [{"fieldName": "channel_name"}], money, manager_filters, sort="price_subtotal"
@@ -318,52 +312,32 @@ def main():
             ),
             **stats_pivots(manager_filters),
         },
-        [("Revenue by channel", "1", 10), ("Revenue by salesperson", "2", 15), ("Targets of the period", "3", 15)],
+        [
+            ("Revenue by channel", "1", 10, "Channel"),
+            ("Revenue by salesperson", "2", 15, "Salesperson"),
+            ("Targets of the period", "3", 15, "Salesperson"),
+        ],
         ("90", "91"),
     )
     personal_filters = [PERIOD, "sm_channel", "sm_categ", "sm_partner"]
+    personal_charts = [
+        ("my_revenue_month", "line", ["date:day"], "price_subtotal", "My revenue by day", 0, 130, WIDTH, 300),
+        ("my_revenue_channel", "pie", ["channel_name"], "price_subtotal", "My revenue by channel", 0, 450, half, 330),
+        (
+            "my_revenue_category",
+            "pie",
+            ["categ_name"],
+            "price_subtotal",
+            "My revenue by category",
+            half + 16,
+            450,
+            half,
+            330,
+        ),
+    ]
     personal = spreadsheet(
         personal_filters,
-        [
-            *cards("my"),
-            chart(
-                "my_revenue_month",
-                "line",
-                ["date:day"],
-                "price_subtotal",
-                "My revenue by day",
-                0,
-                130,
-                personal_filters,
-                domain=MINE,
-                width=WIDTH,
-                height=300,
-            ),
-            chart(
-                "my_revenue_channel",
-                "pie",
-                ["channel_name"],
-                "price_subtotal",
-                "My revenue by channel",
-                0,
-                450,
-                personal_filters,
-                domain=MINE,
-                width=half,
-            ),
-            chart(
-                "my_revenue_category",
-                "pie",
-                ["categ_name"],
-                "price_subtotal",
-                "My revenue by category",
-                half + 16,
-                450,
-                personal_filters,
-                domain=MINE,
-                width=half,
-            ),
-        ],
+        [*cards("my"), *charts(personal_charts, personal_filters, domain=MINE)],
         {
             "1": pivot(
                 "1",
@@ -385,8 +359,12 @@ def main():
             ),
             **stats_pivots(personal_filters, domain=MINE),
         },
-        [("My customers", "1", 15), ("My targets", "2", 6)],
+        [("My customers", "1", 15, "Customer"), ("My targets", "2", 6, "Month")],
         ("90", "91"),
+        notice=(
+            "Data!B3=0",
+            "You have no confirmed sales in this period yet: your figures appear here with your first order.",
+        ),
     )
     for name, data in (
         ("sales_mgmt_manager_dashboard.json", manager),

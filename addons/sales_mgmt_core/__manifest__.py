@@ -33,7 +33,7 @@
         "views/sales_stock_alert_views.xml",
         "report/sales_count_variance_report_views.xml",
     ],
-    "demo": ["demo/res_partner_demo.xml"],
+    "demo": ["demo/res_partner_demo.xml", "demo/sale_order_demo.xml"],
     "assets": {
         "web.assets_tests": ["sales_mgmt_core/static/tests/tours/*.js"],
     },

@@ -17,7 +17,8 @@ RAW_COLUMNS = (
     _Col("order_id", _lt("Order"), "text"),
     _Col("partner_id", _lt("Customer"), "text"),
     _Col("product_id", _lt("Product"), "text"),
-    _Col("channel_id", _lt("Channel"), "text"),
+    # The channel's name, "Direct" for orders without a channel (as in the analysis and dashboards).
+    _Col("channel_name", _lt("Channel"), "text"),
     _Col("product_uom_qty", _lt("Quantity"), "float"),
     _Col("price_subtotal", _lt("Untaxed Revenue"), "money"),
     _Col("margin", _lt("Margin"), "money"),
@@ -72,7 +73,7 @@ class SalesAnalyticsExport(models.AbstractModel):
         )
         sheets = [
             Sheet(
-                self.env._("KPIs by %s", group_by),
+                self._kpi_sheet_name(group_by),
                 [Column(self.env._(title), kind, 18) for _f, title, kind in KPI_COLUMNS],
                 ([row.get(f) for f, _t, _k in KPI_COLUMNS] for row in kpis),
                 chart={"type": "pie", "category": 0, "values": [2], "title": self.env._("Revenue")},
@@ -100,6 +101,14 @@ class SalesAnalyticsExport(models.AbstractModel):
             stream, summary, sheets, currency_format=money, summary_name=self.env._("Summary")
         )
         return stream.getvalue(), counts
+
+    @api.model
+    def _kpi_sheet_name(self, group_by):
+        """Name of the KPI sheet in the user's language ("KPIs by channel"), never a raw key."""
+        if group_by == "none":
+            return self.env._("KPIs")
+        label = dict(self.env["sales.kpi.wizard"]._fields["group_by"]._description_selection(self.env))[group_by]
+        return self.env._("KPIs by %s", label.lower())
 
     @api.model
     def _money_format(self, currency):

@@ -12,6 +12,11 @@ from ..tools import kpi
 GROUP_BYS = ("none", "channel", "team", "user")
 
 
+def _group_by_labels(env):
+    """{grouping key: label in the user's language} (the labels of the KPI screen's choice)."""
+    return dict(env["sales.kpi.wizard"]._fields["group_by"]._description_selection(env))
+
+
 class SalesKpi(models.AbstractModel):
     """KPI engine: one SQL aggregate per family of figures, ratios in ``tools/kpi.py``.
 
@@ -30,11 +35,15 @@ class SalesKpi(models.AbstractModel):
         ``tools.kpi``. Callable over XML-RPC / JSON-2.
         """
         if group_by not in GROUP_BYS:
-            raise UserError(self.env._("Group KPIs by one of: %s.", ", ".join(GROUP_BYS)))
+            labels = _group_by_labels(self.env)
+            raise UserError(
+                self.env._("Group KPIs by one of: %s.", ", ".join(f"{labels[key]} ({key})" for key in GROUP_BYS))
+            )
         date_from, date_to = self._check_period(date_from, date_to)
         start, end = self._utc_bounds(date_from, date_to)
         companies = self.env["res.company"].browse(company_ids) if company_ids else self.env.companies
         companies = companies & self.env.companies
+        self._refresh_targets(date_from, date_to, companies)
         figures = {}
         for query in self._figure_queries(start, end, group_by, companies, date_from, date_to):
             self.env.cr.execute(query)
@@ -119,7 +128,10 @@ class SalesKpi(models.AbstractModel):
             SELECT o.key, o.orders, o.revenue, o.quote_cycle_days_sum,
                    c.customers, c.customers_new, c.customers_returning, c.customers_repeat
               FROM (SELECT %(key)s AS key, COUNT(*) AS orders, SUM(%(revenue)s) AS revenue,
-                           SUM(EXTRACT(EPOCH FROM so.date_order - so.create_date) / 86400.0) AS quote_cycle_days_sum
+                           -- date_order is set to the confirmation time by Odoo; an order dated by
+                           -- hand or by an import before it was created counts as 0 days, never less.
+                           SUM(GREATEST(EXTRACT(EPOCH FROM so.date_order - so.create_date), 0) / 86400.0)
+                               AS quote_cycle_days_sum
                       FROM period so
                       JOIN %(currency_table)s ON account_currency_table.company_id = so.company_id
                      GROUP BY 1) o
@@ -201,6 +213,22 @@ class SalesKpi(models.AbstractModel):
             companies=period["companies"],
             visible=self._visible("sales.target", "t"),
         )
+
+    def _refresh_targets(self, date_from, date_to, companies):
+        """Recompute the actuals of the period's targets, so the attainment matches the orders
+        confirmed until now, and the targets screen shows the same figures as the KPIs."""
+        targets = (
+            self.env["sales.target"]
+            .sudo()
+            .search(
+                [
+                    ("date_from", ">=", date_from),
+                    ("date_to", "<=", date_to),
+                    ("company_id", "in", companies.ids),
+                ]
+            )
+        )
+        targets._refresh_actuals()
 
     def _visible_leads(self):
         query = self.env["crm.lead"].with_context(active_test=False)._search([])

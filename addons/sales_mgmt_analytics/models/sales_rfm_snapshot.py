@@ -2,6 +2,8 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL, format_date
 
+from odoo.addons.sales_mgmt_core.tools.segmentation import SEGMENTS
+
 
 class SalesRfmSnapshot(models.Model):
     """Each customer's RFM segment on a date (monthly cron or on demand), for segment migration."""
@@ -13,7 +15,7 @@ class SalesRfmSnapshot(models.Model):
     date = fields.Date(required=True, index=True, readonly=True)
     company_id = fields.Many2one("res.company", required=True, index=True, readonly=True)
     partner_id = fields.Many2one("res.partner", "Customer", required=True, index=True, readonly=True)
-    rfm_segment = fields.Char("RFM Segment", readonly=True)
+    rfm_segment = fields.Selection(SEGMENTS, "RFM Segment", readonly=True)
 
     @api.depends("partner_id", "date")
     def _compute_display_name(self):

@@ -1,5 +1,10 @@
+import babel.dates
+
 from odoo import api, fields, models
 from odoo.tools import SQL
+from odoo.tools.misc import get_lang
+
+from odoo.addons.sales_mgmt_core.tools.segmentation import SEGMENTS
 
 
 class SalesAnalysisReport(models.Model):
@@ -26,8 +31,9 @@ class SalesAnalysisReport(models.Model):
     partner_id = fields.Many2one("res.partner", "Customer", readonly=True)
     # Scores of the customers whose scores the user may see (see _own_customer_sql): per user.
     customer_tier_id = fields.Many2one("sales.customer.tier", readonly=True, depends_context=("uid",))
+    # A static list (the customer's segments): Odoo translates its labels in the user's language.
     rfm_segment = fields.Selection(
-        lambda self: self.env["res.partner"]._fields["rfm_segment"].selection,
+        SEGMENTS,
         "RFM Segment",
         readonly=True,
         depends_context=("uid",),
@@ -89,6 +95,20 @@ class SalesAnalysisReport(models.Model):
 
     # Currency conversion, shared with the KPIs (``sales.kpi``): one definition of "in the
     # current company's currency" for every figure of the addon.
+
+    def _web_read_group_format(self, groupby, aggregates, groups):
+        """Days read as dates in the user's language ("2026年11月2日", "Nov 2, 2026"), not Odoo's
+        "dd MMM yyyy" ("02 11月 2026"): the dashboards' revenue-by-day axes."""
+        result = super()._web_read_group_format(groupby, aggregates, groups)
+        locale = babel.Locale.parse(get_lang(self.env).code)
+        for index, spec in enumerate(groupby):
+            if not spec.endswith(":day"):
+                continue
+            for row, group in zip(result, groups, strict=True):
+                value, label = group[index], row.get(spec)
+                if value and isinstance(label, list | tuple):
+                    row[spec] = (label[0], babel.dates.format_date(value, format="medium", locale=locale))
+        return result
 
     @api.model
     def _currency_table_sql(self, companies=None):

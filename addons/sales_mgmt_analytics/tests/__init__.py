@@ -5,6 +5,7 @@ from . import (
     test_install,
     test_kpi_currency,
     test_kpi_screen,
+    test_readable_figures,
     test_report_returns,
     test_sales_analysis,
     test_salesperson_access,

@@ -15,7 +15,7 @@ class SalesBasketWizard(models.TransientModel):
         "Minimum Support",
         default=0.001,
         digits=(16, 4),
-        help="Share of the orders analysed a pair must appear in (0.001 = 0.1%).",
+        help="Share of the orders analysed a pair must appear in, in percent (0.1% by default).",
     )
     categ_id = fields.Many2one(
         "product.category",

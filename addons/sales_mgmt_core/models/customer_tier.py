@@ -1,5 +1,6 @@
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.tools import format_amount
 
 
 class SalesCustomerTier(models.Model):
@@ -39,6 +40,7 @@ class SalesCustomerTier(models.Model):
         currency_field="currency_id",
         help="Default credit limit of the tier's customers (0: none); a limit set on the customer wins.",
     )
+    credit_limit_label = fields.Char("Credit Limit Shown", compute="_compute_credit_limit_label")
     country_ids = fields.Many2many("res.country", string="Countries", help="Only customers in these countries.")
     state_ids = fields.Many2many("res.country.state", string="States", help="Only customers in these states.")
     revisit_interval_days = fields.Integer(
@@ -77,7 +79,7 @@ class SalesCustomerTier(models.Model):
             for lower in tiers[i + 1 :]:
                 if higher._dominates(lower):
                     raise ValidationError(
-                        _(
+                        self.env._(
                             'Tier "%(lower)s" can never be reached: tier "%(higher)s" comes first and '
                             "asks for no more (revenue %(h_rev)s ≤ %(l_rev)s, orders %(h_cnt)s ≤ %(l_cnt)s, "
                             "tenure %(h_ten)s ≤ %(l_ten)s days). Raise the thresholds of "
@@ -97,6 +99,17 @@ class SalesCustomerTier(models.Model):
     def _compute_currency_id(self):
         for tier in self:
             tier.currency_id = (tier.company_id or self.env.company).currency_id
+
+    @api.depends("credit_limit", "currency_id")
+    @api.depends_context("lang")
+    def _compute_credit_limit_label(self):
+        """A limit of 0 means none: say so instead of showing a zero amount."""
+        for tier in self:
+            tier.credit_limit_label = (
+                format_amount(self.env, tier.credit_limit, tier.currency_id)
+                if tier.credit_limit
+                else self.env._("No limit")
+            )
 
     @api.depends_context("company", "uid")
     def _compute_partner_count(self):

@@ -164,7 +164,12 @@ class SalesStockAlert(models.Model):
             }
             alert = by_key.get(key)
             if alert:
-                if alert.severity != values["severity"] or alert.has_demand != values["has_demand"]:
+                # Keep the figures current, not only the severity: a list showing yesterday's free
+                # quantity misleads. Written only when something changed.
+                if any(
+                    alert[fname] != value if isinstance(value, str | bool) else round(alert[fname] - value, 4)
+                    for fname, value in values.items()
+                ):
                     alert.write(values)
             else:
                 to_create.append(dict(values, product_id=product_id, warehouse_id=warehouse_id, date_detected=now))

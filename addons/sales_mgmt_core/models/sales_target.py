@@ -2,6 +2,7 @@ from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
 from dateutil.relativedelta import relativedelta
+from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
@@ -166,6 +167,20 @@ class SalesTarget(models.Model):
         if {"user_id", "team_id", "scope", "period_type", "date_from", "company_id"} & set(vals):
             self.sudo()._refresh_actuals()
         return result
+
+    @api.model
+    def get_empty_list_help(self, help_message):
+        """Who may not set targets is told where theirs come from, not invited to create one."""
+        # Actions are read as superuser (web client): ask for the rights of the user, not of sudo.
+        if not self.sudo(False).has_access("create"):
+            help_message = Markup("<p class='o_view_nocontent_smiling_face'>%s</p><p>%s</p>") % (
+                self.env._("No target for you yet"),
+                self.env._(
+                    "Your sales manager sets your monthly or quarterly targets. Once one is set, your "
+                    "actuals from confirmed orders, new customers, won opportunities and activities show here."
+                ),
+            )
+        return super().get_empty_list_help(help_message)
 
     def action_refresh_actuals(self):
         self.sudo()._refresh_actuals()

@@ -6,6 +6,7 @@ from . import (
     test_complaint,
     test_customer_segments,
     test_customer_tier,
+    test_daily_screens,
     test_followup_discipline,
     test_lead_assignment,
     test_order_approval,

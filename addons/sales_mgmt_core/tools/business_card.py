@@ -2,6 +2,8 @@
 
 import re
 
+import phonenumbers
+
 EMAIL_RE = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+", re.UNICODE)
 PHONE_RE = re.compile(r"(?:\+|00)?\d[\d\s().\-/]{6,}\d")
 URL_RE = re.compile(r"\b(?:https?://|www\.)\S+", re.IGNORECASE)
@@ -18,15 +20,43 @@ TITLE_HINTS = re.compile(
     re.IGNORECASE,
 )
 
+HAN_RE = re.compile(r"[\u4e00-\u9fff]")
+KANA_RE = re.compile(r"[\u3040-\u30ff]")
+
+
+def card_country_code(text, numbers=()):
+    """ISO code of the country the card comes from, or "" when nothing tells.
+
+    An international prefix (+86, 0086) decides; otherwise Chinese script (Han characters and no
+    Japanese kana) on the card means China."""
+    for number in numbers:
+        if not number:
+            continue
+        international = "+" + number[2:] if number.startswith("00") else number
+        if not international.startswith("+"):
+            continue
+        try:
+            region = phonenumbers.region_code_for_number(phonenumbers.parse(international, None))
+        except phonenumbers.NumberParseException:
+            continue
+        if region and region != "ZZ":
+            return region
+    if HAN_RE.search(text or "") and not KANA_RE.search(text or ""):
+        return "CN"
+    return ""
+
 
 def parse_card(text):
-    """Return a dict with contact_name, partner_name, function, phone, mobile, email_from, website.
+    """Return a dict with contact_name, partner_name, function, phone, mobile, email_from, website
+    and country_code (see ``card_country_code``).
 
     Heuristics: labelled and pattern-matched lines (e-mail, phones, URL) first; among the
     remaining lines, one with a company suffix is the company, one with a job word is the
     function, and the first other line is the person's name. Missing parts are empty strings.
     """
-    result = dict.fromkeys(("contact_name", "partner_name", "function", "phone", "mobile", "email_from", "website"), "")
+    result = dict.fromkeys(
+        ("contact_name", "partner_name", "function", "phone", "mobile", "email_from", "website", "country_code"), ""
+    )
     rest = []
     for raw in (text or "").splitlines():
         line = raw.strip()
@@ -64,4 +94,5 @@ def parse_card(text):
             result["contact_name"] = line
         elif not result["partner_name"]:
             result["partner_name"] = line
+    result["country_code"] = card_country_code(text, (result["phone"], result["mobile"]))
     return result

@@ -27,6 +27,17 @@ COLUMNS = {
     "commitment_date": "Delivery Date",
     "note": "Note",
 }
+# Chinese headers are accepted as well: a sheet exported by a Chinese shop system needs no renaming.
+COLUMNS_ZH = {
+    "order_ref": ("订单参考号", "订单号", "订单编号"),
+    "customer": ("客户",),
+    "product": ("产品", "商品"),
+    "quantity": ("数量",),
+    "price_unit": ("单价",),
+    "date_order": ("订单日期", "下单日期"),
+    "commitment_date": ("交货日期", "发货日期"),
+    "note": ("备注",),
+}
 REQUIRED = ("order_ref", "customer", "product", "quantity")
 MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_CELL_CHARS = 1000
@@ -62,6 +73,10 @@ class Row:
 
 
 def _normalise_header(text):
+    stripped = re.sub(r"\s+", "", str(text or ""))
+    for name, labels in COLUMNS_ZH.items():
+        if stripped in labels:
+            return name
     key = re.sub(r"[^a-z0-9]+", "_", str(text or "").strip().lower()).strip("_")
     aliases = {label.lower().replace(" ", "_"): name for name, label in COLUMNS.items()}
     return aliases.get(key, key)

@@ -40,6 +40,11 @@ class CrmLeadCardWizard(models.TransientModel):
                 self[fname] = parsed[fname]
         if parsed["phone"] or parsed["mobile"]:
             self.phone = parsed["phone"] or parsed["mobile"]
+        if parsed["country_code"]:
+            # The phone number is read with this country: +86 or a Chinese card means China.
+            country = self.env["res.country"].search([("code", "=", parsed["country_code"])], limit=1)
+            if country:
+                self.country_id = country
 
     @api.depends("email_from", "phone", "country_id")
     def _compute_duplicates(self):
