@@ -19,6 +19,7 @@
         "wizards/sales_channel_file_import_wizard_views.xml",
         "data/sales_channel_data.xml",
     ],
+    "demo": ["demo/sales_channel_demo.xml"],
     "assets": {
         "web.assets_tests": ["sales_mgmt_channels/static/tests/tours/*.js"],
     },

@@ -7,6 +7,7 @@ from . import (
     sale_order_line,
     sales_channel,
     sales_channel_customers,
+    sales_channel_demo,
     sales_channel_file_column,
     sales_channel_identity,
     sales_channel_import,

@@ -208,7 +208,8 @@ class SalesChannel(models.Model):
         return {
             "type": "ir.actions.act_window",
             "res_model": "sales.channel.import.record",
-            "view_mode": "list,form",
+            "view_mode": "list,kanban,form",
+            "mobile_view_mode": "kanban",
             "domain": [("channel_id", "=", self.id), ("state", "=", "failed")],
             "name": self.env._("Failed Imports of %s", self.name),
         }
@@ -284,7 +285,8 @@ class SalesChannel(models.Model):
         return {
             "type": "ir.actions.act_window",
             "res_model": "sales.channel.import.run",
-            "view_mode": "list,form",
+            "view_mode": "list,kanban,form",
+            "mobile_view_mode": "kanban",
             "domain": [("id", "in", runs.ids)],
             "name": self.env._("Import Runs"),
         }

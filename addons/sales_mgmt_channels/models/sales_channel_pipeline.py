@@ -304,9 +304,10 @@ class SalesChannel(models.Model):
             order.sm_channel_updated_at = data.updated_at
         self._apply_status(order, data)
 
-    def _store_payloads(self, payloads, trigger):
-        """Store received payloads as pending import records of a new run; returns (run, records)."""
+    def _store_payloads(self, payloads, trigger, source_format="normalised"):
+        """Store received payloads (normalised, or in the channel's own ``source_format``) as pending
+        import records of a new run; returns (run, records)."""
         self.ensure_one()
         run = self.env["sales.channel.import.run"].create({"channel_id": self.id, "trigger": trigger})
         Record = self.env["sales.channel.import.record"]
-        return run, Record.create([Record._prepare_values(self, p, run) for p in payloads])
+        return run, Record.create([Record._prepare_values(self, p, run, source_format) for p in payloads])
