@@ -73,3 +73,24 @@ class SalesMgmtOrderCommon(SalesMgmtCommon):
             order.action_confirm()
         order.date_order = fields.Datetime.now() - timedelta(days=days_ago)
         return order
+
+    def _quotation(self, partner, amount, product=None, qty=1, user=None, **vals):
+        """A quotation of ``qty`` x ``product`` (default: the gift box) at ``amount``, created by
+        its salesperson ``user`` (default: Sam)."""
+        user = user or self.user_salesman
+        return (
+            self.env["sale.order"]
+            .with_user(user)
+            .create(
+                {
+                    "partner_id": partner.id,
+                    "user_id": user.id,
+                    "order_line": [
+                        Command.create(
+                            {"product_id": (product or self.product).id, "product_uom_qty": qty, "price_unit": amount}
+                        )
+                    ],
+                    **vals,
+                }
+            )
+        )

@@ -30,26 +30,6 @@ class TestApprovalHardening(SalesMgmtOrderCommon):
             partner.with_company(cls.company).credit_limit = limit
         return partner
 
-    def _quotation(self, partner, amount, user=None, product=None, qty=1, **vals):
-        user = user or self.user_salesman
-        return (
-            self.env["sale.order"]
-            .with_user(user)
-            .create(
-                {
-                    "partner_id": partner.id,
-                    "user_id": user.id,
-                    "order_line": [
-                        Command.create(
-                            {"product_id": (product or self.product).id, "product_uom_qty": qty, "price_unit": amount}
-                        )
-                    ],
-                    **vals,
-                }
-            )
-        )
-
-    # ------------------------------------------------------------------ Odoo's credit-limit setting
     def test_odoo_credit_limit_setting_every_combination(self):
         """Settings > Invoicing > Sales Credit Limit with a default: the limit is the customer's
         own, else the tier's, else the company default (confirmation used to crash with

@@ -10,7 +10,7 @@ import base64
 
 from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tests import Form, tagged
+from odoo.tests import tagged
 
 from .common import SalesMgmtOrderCommon
 
@@ -148,13 +148,3 @@ class TestApprovalMatrix(SalesMgmtOrderCommon):
         self.assertEqual(wizard.error_count, 0, wizard.line_ids.mapped("error"))
         wizard.action_import()
         self.assertEqual((wizard.order_ids.state, wizard.order_ids.approval_state), ("draft", "pending"))
-
-    def test_form_confirm(self):
-        form = Form(self.env["sale.order"].with_user(self.user_salesman))
-        form.partner_id = self.customer
-        with form.order_line.new() as line:
-            line.product_id = self.product
-            line.price_unit = 500
-        order = form.save()
-        order.action_confirm()
-        self.assertEqual(order.approval_state, "pending")

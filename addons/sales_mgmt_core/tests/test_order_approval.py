@@ -25,23 +25,6 @@ class TestOrderApproval(SalesMgmtOrderCommon):
         )
         cls.env["stock.quant"]._update_available_quantity(cls.storable, cls.warehouse.lot_stock_id, 10)
 
-    def _quotation(self, partner, amount, product=None, qty=1, user=None):
-        return (
-            self.env["sale.order"]
-            .with_user(user or self.user_salesman)
-            .create(
-                {
-                    "partner_id": partner.id,
-                    "user_id": (user or self.user_salesman).id,
-                    "order_line": [
-                        Command.create(
-                            {"product_id": (product or self.product).id, "product_uom_qty": qty, "price_unit": amount}
-                        )
-                    ],
-                }
-            )
-        )
-
     def _invoice(self, partner, amount, days_overdue=0, move_type="out_invoice", currency=None):
         move = self.env["account.move"].create(
             {
