@@ -91,7 +91,9 @@ rundb)
     addons_hash="$(cd "$ROOT" && find addons -type f -not -name '*.pyc' -print0 | sort -z | xargs -0 sha1sum | sha1sum | cut -c1-16)"
     if ! db_exists "$db"; then
         log "creating database $db with demo data (first run only)"
-        "${ODOO_BIN[@]}" -d "$db" -i "$ADDONS" --with-demo --stop-after-init --log-level=warn >&2 \
+        # English stays the default (first); Chinese (Simplified) is loaded before our addons so that
+        # demo texts stored per language get their zh_CN too.
+        "${ODOO_BIN[@]}" -d "$db" -i "$ADDONS" --with-demo --load-language=en_US,zh_CN --stop-after-init --log-level=warn >&2 \
             || { dropdb --if-exists "$db"; die "could not create $db"; }
         echo "$addons_hash" > "$stamp"
     elif [ "$(cat "$stamp" 2>/dev/null)" != "$addons_hash" ]; then

@@ -105,8 +105,11 @@ def chart(chart_id, kind, group_by, measure, title, x, y, filters, domain=None, 
     }
 
 
-def scorecard(chart_id, title, row, x, y, width):
-    return {
+def scorecard(chart_id, title, row, x, y, width, mode="percentage", key_size=None):
+    """A KPI card reading Data!D{row}, compared with Data!E{row}: the previous period
+    (``percentage``), a target (``progress``: a bar) or a text (``text``). ``key_size``: the
+    value's font size (Odoo's 32 px by default), smaller for a text to fit half a phone."""
+    card = {
         "id": chart_id,
         "width": width,
         "height": 101,
@@ -120,7 +123,7 @@ def scorecard(chart_id, title, row, x, y, width):
             "background": "#EFF6FF",
             "baselineColorDown": "#DC6965",
             "baselineColorUp": "#00A04A",
-            "baselineMode": "percentage",
+            "baselineMode": mode,
             "baseline": f"Data!E{row}",
             "baselineDescr": {"text": "since last period"},
             "keyValue": f"Data!D{row}",
@@ -128,6 +131,11 @@ def scorecard(chart_id, title, row, x, y, width):
             "chartId": chart_id,
         },
     }
+    if mode != "percentage":
+        del card["data"]["baselineDescr"]
+    if key_size:
+        card["data"]["keyDescr"] = {"fontSize": key_size}
+    return card
 
 
 def pivot(pivot_id, name, rows, measures, filters, model=MODEL, domain=None, offset=0, sort=None):
@@ -148,8 +156,12 @@ def pivot(pivot_id, name, rows, measures, filters, model=MODEL, domain=None, off
     }
 
 
-def stats_cells(current, previous):
-    """The Data sheet of the KPI cards: current and previous period, then the displayed values."""
+def stats_cells(current, previous, extra=None):
+    """The Data sheet of the KPI cards: current and previous period, then the displayed values.
+
+    Without sales the pivots give no value: the figures read 0 in their format (the revenue's
+    currency). ``extra``: {cell: formula} of more cards (column D the card's value, E its baseline).
+    """
     cells = {"A1": '=_t("KPI")', "B1": '=_t("Current")', "C1": '=_t("Previous")', "D1": '=_t("Current")'}
     cells["E1"] = '=_t("Previous")'
     kpis = [
@@ -166,6 +178,7 @@ def stats_cells(current, previous):
             cells[f"{col}{index}"] = "=" + formula.format(p=pivot_id) if formula else average
         cells[f"D{index}"] = f"=FORMAT.LARGE.NUMBER(B{index})"
         cells[f"E{index}"] = f"=FORMAT.LARGE.NUMBER(C{index})"
+    cells.update(extra or {})
     return cells
 
 
@@ -178,7 +191,7 @@ def header_cells(row, pivot_id, label, measures):
     return cells
 
 
-def spreadsheet(filter_ids, figures, pivots, tables, stats, notice=None):
+def spreadsheet(filter_ids, figures, pivots, tables, stats, notice=None, extra_stats=None):
     """``tables``: [(title, pivot id, rows, row label)] written as =PIVOT() blocks below the figures.
 
     The PIVOT() blocks leave out their own header rows, whose corner cell shows the pivot's name
@@ -230,7 +243,7 @@ def spreadsheet(filter_ids, figures, pivots, tables, stats, notice=None):
                 "name": "Data",
                 "colNumber": 6,
                 "rowNumber": 10,
-                "cells": stats_cells(*stats),
+                "cells": stats_cells(*stats, extra=extra_stats),
                 "figures": [],
                 "areGridLinesVisible": True,
                 "isVisible": True,
@@ -320,9 +333,28 @@ def main():
         ("90", "91"),
     )
     personal_filters = [PERIOD, "sm_channel", "sm_categ", "sm_partner"]
+    # A phone shows only the figures, cards two by two: below the four KPI cards, the target
+    # (a progress bar) and the top customer, which says "No sales yet" when there is none.
+    second = 11 + 101 + 16
+    personal_cards = [
+        *cards("my"),
+        scorecard("my_card_target", "My target", 6, 0, second, half, mode="progress"),
+        scorecard("my_card_customer", "Top customer", 7, half + 16, second, half, mode="text", key_size=20),
+    ]
+    down = 101 + 16
     personal_charts = [
-        ("my_revenue_month", "line", ["date:day"], "price_subtotal", "My revenue by day", 0, 130, WIDTH, 300),
-        ("my_revenue_channel", "pie", ["channel_name"], "price_subtotal", "My revenue by channel", 0, 450, half, 330),
+        ("my_revenue_month", "line", ["date:day"], "price_subtotal", "My revenue by day", 0, 130 + down, WIDTH, 300),
+        (
+            "my_revenue_channel",
+            "pie",
+            ["channel_name"],
+            "price_subtotal",
+            "My revenue by channel",
+            0,
+            450 + down,
+            half,
+            330,
+        ),
         (
             "my_revenue_category",
             "pie",
@@ -330,14 +362,26 @@ def main():
             "price_subtotal",
             "My revenue by category",
             half + 16,
-            450,
+            450 + down,
             half,
             330,
         ),
     ]
+    personal_stats = {
+        # The period's target (0 without one): the card shows the revenue against it, or says so.
+        "A6": '=_t("My target")',
+        "B6": '=IF(ISNUMBER(PIVOT.VALUE(2,"target_revenue")), PIVOT.VALUE(2,"target_revenue"), 0)',
+        "D6": '=IF(B6>0, D2, _t("No target"))',
+        "E6": '=IF(B6>0, FORMAT.LARGE.NUMBER(B6), "")',
+        # The customer who bought the most in the period (the "My customers" table's first row).
+        "A7": '=_t("Top customer")',
+        "B7": '=IF(B3, PIVOT.HEADER(1, "#partner_id", 1), "")',
+        "D7": '=IF(B3, B7, _t("No sales yet"))',
+        "E7": '=IF(B3, FORMAT.LARGE.NUMBER(PIVOT.VALUE(1, "price_subtotal", "#partner_id", 1)), "")',
+    }
     personal = spreadsheet(
         personal_filters,
-        [*cards("my"), *charts(personal_charts, personal_filters, domain=MINE)],
+        [*personal_cards, *charts(personal_charts, personal_filters, domain=MINE)],
         {
             "1": pivot(
                 "1",
@@ -365,6 +409,7 @@ def main():
             "Data!B3=0",
             "You have no confirmed sales in this period yet: your figures appear here with your first order.",
         ),
+        extra_stats=personal_stats,
     )
     for name, data in (
         ("sales_mgmt_manager_dashboard.json", manager),

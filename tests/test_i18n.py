@@ -14,7 +14,7 @@ import polib
 
 from odoo import Command
 from odoo.exceptions import UserError, ValidationError
-from odoo.tests import TransactionCase, tagged
+from odoo.tests import TransactionCase, new_test_user, tagged
 from odoo.tools.translate import code_translations
 
 ADDONS_DIR = pathlib.Path(__file__).resolve().parent.parent / "addons"
@@ -161,3 +161,32 @@ class TestChineseTranslations(TransactionCase):
         kpi_sheet = next(name for name in workbook.sheetnames if name.startswith("KPI"))
         kpi_header = next(workbook[kpi_sheet].iter_rows(max_row=1, values_only=True))
         self.assertIn("报价单转化率 %", kpi_header)
+
+    def test_hold_reasons_and_approval_activity_in_the_readers_language(self):
+        """An en_US salesperson's held order: the zh_CN approver's activity and the reasons read in Chinese
+        for a zh_CN reader and in English for an en_US reader."""
+
+        approver = new_test_user(
+            self.env, "i18n_approver", groups="sales_mgmt_core.group_credit_approver", lang=LANG, name="审批人"
+        )
+        seller = new_test_user(self.env, "i18n_seller", groups="sales_mgmt_core.group_sales_mgmt_user", lang="en_US")
+        customer = self.env["res.partner"].create({"name": "Held Buyer", "sm_credit_block": True})
+        product = self.env["product.product"].create({"name": "Tea", "type": "consu", "taxes_id": []})
+        order = (
+            self.env["sale.order"]
+            .with_user(seller)
+            .create(
+                {
+                    "partner_id": customer.id,
+                    "user_id": seller.id,
+                    "order_line": [Command.create({"product_id": product.id, "price_unit": 5})],
+                }
+            )
+        )
+        order.action_confirm()
+        self.assertEqual(order.approval_state, "pending")
+        reason = order.hold_reason_ids
+        self.assertEqual(reason.with_context(lang="en_US").message, "Held Buyer is blocked for credit reasons.")
+        self.assertEqual(reason.with_context(lang=LANG).message, "Held Buyer 因信贷原因被冻结。")
+        activity = order.activity_ids.filtered(lambda a: a.user_id == approver)
+        self.assertIn("批准或驳回", activity.summary)

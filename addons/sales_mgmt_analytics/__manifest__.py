@@ -20,6 +20,7 @@
         "views/sales_customer_behaviour_views.xml",
         "views/sales_mgmt_analytics_menus.xml",
     ],
+    "demo": ["demo/sales_scheduled_report_demo.xml"],
     "assets": {
         "web.assets_tests": ["sales_mgmt_analytics/static/tests/tours/*.js"],
     },

@@ -28,11 +28,12 @@ class SalesKpi(models.AbstractModel):
     _description = "Sales KPIs"
 
     @api.model
+    @api.readonly
     def get_kpis(self, date_from, date_to, group_by="none", company_ids=None):
         """KPIs from ``date_from`` to ``date_to`` (dates, inclusive, in the user's time zone).
 
         Returns a list of dicts: ``key`` (id or False), ``name`` and every figure and KPI of
-        ``tools.kpi``. Callable over XML-RPC / JSON-2.
+        ``tools.kpi``. Callable over XML-RPC / JSON-2; writes nothing (a read-only cursor will do).
         """
         if group_by not in GROUP_BYS:
             labels = _group_by_labels(self.env)
@@ -43,7 +44,7 @@ class SalesKpi(models.AbstractModel):
         start, end = self._utc_bounds(date_from, date_to)
         companies = self.env["res.company"].browse(company_ids) if company_ids else self.env.companies
         companies = companies & self.env.companies
-        self._refresh_targets(date_from, date_to, companies)
+        self.env.flush_all()
         figures = {}
         for query in self._figure_queries(start, end, group_by, companies, date_from, date_to):
             self.env.cr.execute(query)
@@ -192,43 +193,40 @@ class SalesKpi(models.AbstractModel):
             **period,
             visible=self._visible("sales.complaint", "c"),
         )
-        # Targets of salespeople whose period lies in the chosen one.
+        # Targets of salespeople whose period lies in the chosen one. Their actual revenue is
+        # computed here as the targets compute it (sales.target._actuals_sql), so it counts the
+        # orders confirmed since the targets' last refresh, without writing the targets; rounded
+        # as the stored actual is (its currency's rounding), so both screens show the same figure.
         target_key = self._group_column(group_by, "t", has_channel=False)
+        targets = self.env["sales.target"].search(
+            [
+                ("scope", "=", "user"),
+                ("date_from", ">=", date_from),
+                ("date_to", "<=", date_to),
+                ("company_id", "in", companies.ids),
+            ]
+        )
         yield SQL(
             """
             SELECT %(key)s AS key, SUM(%(target)s) AS target_revenue, SUM(%(actual)s) AS target_actual
               FROM sales_target t
+              JOIN res_company co ON co.id = t.company_id
+              JOIN res_currency cur ON cur.id = co.currency_id
+              LEFT JOIN (%(actuals)s) a ON a.id = t.id
               JOIN %(currency_table)s ON account_currency_table.company_id = t.company_id
-             WHERE t.scope = 'user' AND t.date_from >= %(date_from)s AND t.date_to <= %(date_to)s
-               AND t.company_id IN %(companies)s AND %(visible)s
+             WHERE t.id IN %(targets)s
              GROUP BY 1
             """,
             key=target_key,
             # Targets are in their company's currency.
             target=Report._company_amount_sql(SQL("t.target_revenue")),
-            actual=Report._company_amount_sql(SQL("t.actual_revenue")),
+            actual=Report._company_amount_sql(
+                SQL("ROUND(COALESCE(a.value, 0)::numeric / cur.rounding) * cur.rounding")
+            ),
+            actuals=targets.sudo()._actuals_sql("revenue"),
             currency_table=Report._currency_table_sql(companies),
-            date_from=date_from,
-            date_to=date_to,
-            companies=period["companies"],
-            visible=self._visible("sales.target", "t"),
+            targets=tuple(targets.ids) or (None,),
         )
-
-    def _refresh_targets(self, date_from, date_to, companies):
-        """Recompute the actuals of the period's targets, so the attainment matches the orders
-        confirmed until now, and the targets screen shows the same figures as the KPIs."""
-        targets = (
-            self.env["sales.target"]
-            .sudo()
-            .search(
-                [
-                    ("date_from", ">=", date_from),
-                    ("date_to", "<=", date_to),
-                    ("company_id", "in", companies.ids),
-                ]
-            )
-        )
-        targets._refresh_actuals()
 
     def _visible_leads(self):
         query = self.env["crm.lead"].with_context(active_test=False)._search([])

@@ -93,7 +93,8 @@ class TestSalespersonAccess(AnalyticsCommon):
         for sheet in (data, self._dashboard("manager")):
             self.assertEqual(sheet["globalFilters"][0]["type"], "date", "a period filter first")
             cards = [f for f in sheet["sheets"][0]["figures"] if f["data"]["type"] == "scorecard"]
-            self.assertEqual(len(cards), 4, "KPI cards: revenue, orders, average order, margin")
+            titles = {card["data"]["title"]["text"] for card in cards}
+            self.assertLessEqual({"Revenue", "Orders", "Average Order", "Margin"}, titles, "KPI cards")
             pies = [f for f in sheet["sheets"][0]["figures"] if f["data"]["type"] == "odoo_pie"]
             self.assertTrue(all(f["data"]["legendPosition"] != "none" for f in pies), "every slice named")
             self.assertFalse(any(f["data"].get("stacked") for f in sheet["sheets"][0]["figures"]))

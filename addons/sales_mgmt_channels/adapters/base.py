@@ -11,9 +11,14 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 
+from odoo.tools.translate import LazyTranslate
+
+from odoo.addons.sales_mgmt_core.tools.messages import TranslatableError
+
 from ..tools.normalise import PayloadError, describe, parse_decimal
 
 _logger = logging.getLogger(__name__)
+_lt = LazyTranslate(__name__, default_lang="en_US")
 
 
 @dataclass
@@ -43,17 +48,19 @@ class Fulfilment:
 class BadPage:
     """A page whose body did not parse after the client's retries, yielded by ``fetch`` instead of
     raising: ``request`` is what was asked (URL without secrets, params, cursor/page/window), ``raw``
-    the body text as received (whole), ``resumable`` whether later pages were still fetched."""
+    the body text as received (whole), ``error`` why (a lazy translation), ``resumable`` whether
+    later pages were still fetched."""
 
     request: dict
     status: int | None
     raw: str
-    error: str
+    error: object
     resumable: bool
 
 
-class AdapterError(Exception):
-    """The channel answered something the adapter cannot use; the message is safe to show."""
+class AdapterError(TranslatableError):
+    """The channel answered something the adapter cannot use; the message is safe to show (a lazy
+    translation, or text: ``str()`` is English, ``render(env)`` the reader's language)."""
 
 
 def utc_iso(moment):
@@ -91,7 +98,7 @@ def obj(data, key, label=None):
     if value is None:
         return {}
     if not isinstance(value, dict):
-        raise PayloadError([f"{label or key} must be an object (got {describe(value)})"])
+        raise PayloadError([_lt("%(label)s must be an object (got %(got)s)", label=label or key, got=describe(value))])
     return value
 
 
@@ -101,8 +108,8 @@ def objs(data, key, label=None):
     if value is None:
         return []
     if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
-        got = describe(value) if not isinstance(value, list) else "a list with something else than objects"
-        raise PayloadError([f"{label or key} must be a list of objects (got {got})"])
+        got = describe(value) if not isinstance(value, list) else _lt("a list with something else than objects")
+        raise PayloadError([_lt("%(label)s must be a list of objects (got %(got)s)", label=label or key, got=got)])
     return value
 
 
@@ -150,33 +157,37 @@ class Adapter:
         Structural problems raise PayloadError naming the field, what was expected and what came;
         no Python exception text reaches a user."""
         if not isinstance(raw, dict):
-            raise PayloadError([f"a {self.code} order must be an object (got {describe(raw)})"])
+            raise PayloadError(
+                [_lt("a %(code)s order must be an object (got %(got)s)", code=self.code, got=describe(raw))]
+            )
         try:
             return self._normalise(raw)
         except PayloadError:
             raise
         except (AttributeError, TypeError, ValueError, KeyError, ArithmeticError) as error:
             _logger.info("%s order not normalised: %r", self.code, error)
-            raise PayloadError([f"the {self.code} order does not have the structure the API documents"]) from None
+            raise PayloadError(
+                [_lt("the %(code)s order does not have the structure the API documents", code=self.code)]
+            ) from None
 
     def _normalise(self, raw):
         raise NotImplementedError
 
     def refetch(self, request):
         """The raw orders of a stored :class:`BadPage`'s ``request``, fetched again (Retry)."""
-        raise AdapterError(f"{self.code} pages cannot be fetched again.")
+        raise AdapterError(_lt("%(code)s pages cannot be fetched again.", code=self.code))
 
     def updated_at(self, raw):
         """The raw order's update time as the cursor will store it (ISO text)."""
         raise NotImplementedError
 
     def push_fulfilment(self, order_ref, fulfilment):
-        raise AdapterError(f"{self.code} does not accept fulfilments")
+        raise AdapterError(_lt("%(code)s does not accept fulfilments", code=self.code))
 
     def test_connection(self):
-        """A short human message when the channel answers with these credentials; AdapterError or
-        ChannelHTTPError with a clear message otherwise."""
-        raise AdapterError(f"{self.code} channels have no connection to test.")
+        """A short human message (a lazy translation) when the channel answers with these credentials;
+        AdapterError or ChannelHTTPError with a clear message otherwise."""
+        raise AdapterError(_lt("%(code)s channels have no connection to test.", code=self.code))
 
     def bad_page(self, error, request, resumable):
         """The :class:`BadPage` of a body that did not parse (``error``: the client's UnreadableBody)."""
@@ -184,7 +195,7 @@ class Adapter:
             request=redact_request(self.client, request),
             status=error.status,
             raw=error.raw,
-            error=str(error),
+            error=error.message,
             resumable=resumable,
         )
 

@@ -4,11 +4,15 @@ throttled by the query cost the answers report; fulfilments with ``fulfillmentCr
 import logging
 from decimal import Decimal
 
+from odoo.tools.translate import LazyTranslate
+
 from ..tools.http_client import UnreadableBody
 from ..tools.normalise import PayloadError, describe
 from .base import Adapter, AdapterError, amount, money, obj, objs, utc_iso
 
 _logger = logging.getLogger(__name__)
+_lt = LazyTranslate(__name__, default_lang="en_US")
+THROTTLED = _lt("Shopify kept throttling the orders query; try again later.")
 
 API_VERSION = "2025-10"
 MONEY = "shopMoney { amount currencyCode } presentmentMoney { amount currencyCode }"
@@ -89,23 +93,25 @@ class ShopifyAdapter(Adapter):
                 "POST", self.endpoint, json={"query": query, "variables": variables}, headers=headers
             )
             if not isinstance(body, dict):
-                raise AdapterError("Shopify answered something that is not a GraphQL response.")
+                raise AdapterError(_lt("Shopify answered something that is not a GraphQL response."))
             cost = (body.get("extensions") or {}).get("cost") or {}
             errors = body.get("errors") or []
             throttled = any((e.get("extensions") or {}).get("code") == "THROTTLED" for e in errors)
             if throttled:
                 if attempt > self.max_throttle_retries:
-                    raise AdapterError("Shopify kept throttling the orders query; try again later.")
+                    raise AdapterError(THROTTLED)
                 self.client.sleep(self.throttle_wait(cost, throttled=True))
                 continue
             if errors:
                 messages = "; ".join(str(e.get("message")) for e in errors)
-                raise AdapterError(self.client.redact(f"Shopify refused the query: {messages}"))
+                raise AdapterError(
+                    _lt("Shopify refused the query: %(messages)s", messages=self.client.redact(messages))
+                )
             wait = self.throttle_wait(cost)
             if wait:
                 self.client.sleep(wait)
             return body.get("data") or {}
-        raise AdapterError("Shopify kept throttling the orders query; try again later.")  # pragma: no cover
+        raise AdapterError(THROTTLED)  # pragma: no cover
 
     @staticmethod
     def throttle_wait(cost, throttled=False):
@@ -132,7 +138,7 @@ class ShopifyAdapter(Adapter):
                 return
             nodes = orders.get("nodes") or []
             if not isinstance(nodes, list):
-                raise AdapterError("Shopify answered orders that are not a list.")
+                raise AdapterError(_lt("Shopify answered orders that are not a list."))
             if nodes:
                 yield nodes
             page = orders.get("pageInfo") or {}
@@ -151,8 +157,12 @@ class ShopifyAdapter(Adapter):
     def test_connection(self):
         shop = self.graphql(SHOP_QUERY, {}).get("shop") or {}
         if not shop:
-            raise AdapterError("Shopify answered without the shop: check the access token's scopes.")
-        return f"Connected to the Shopify shop {shop.get('name')} ({shop.get('currencyCode')})."
+            raise AdapterError(_lt("Shopify answered without the shop: check the access token's scopes."))
+        return _lt(
+            "Connected to the Shopify shop %(shop)s (%(currency)s).",
+            shop=str(shop.get("name")),
+            currency=str(shop.get("currencyCode")),
+        )
 
     @staticmethod
     def status(raw):
@@ -327,7 +337,7 @@ class ShopifyAdapter(Adapter):
         order_gid = order_ref if str(order_ref).startswith("gid://") else f"gid://shopify/Order/{order_ref}"
         order = self.graphql(FULFILMENT_ORDERS_QUERY, {"id": order_gid}).get("order")
         if not order:
-            raise AdapterError(f"Shopify does not know order {order_ref}.")
+            raise AdapterError(_lt("Shopify does not know order %(order)s.", order=str(order_ref)))
         open_orders = [
             node["id"]
             for node in (order.get("fulfillmentOrders") or {}).get("nodes") or []
@@ -353,7 +363,11 @@ class ShopifyAdapter(Adapter):
         )
         if result.get("userErrors"):
             messages = "; ".join(e.get("message", "") for e in result["userErrors"])
-            raise AdapterError(f"Shopify refused the fulfilment of {order_ref}: {messages}")
+            raise AdapterError(
+                _lt(
+                    "Shopify refused the fulfilment of %(order)s: %(messages)s", order=str(order_ref), messages=messages
+                )
+            )
         return result.get("fulfillment") or {}
 
 
@@ -363,5 +377,7 @@ def nodes(connection, label):
         return []
     found = connection.get("nodes") if isinstance(connection, dict) else connection
     if not isinstance(found, list) or not all(isinstance(node, dict) for node in found):
-        raise PayloadError([f"{label} must be a connection with a list of nodes (got {describe(found)})"])
+        raise PayloadError(
+            [_lt("%(label)s must be a connection with a list of nodes (got %(got)s)", label=label, got=describe(found))]
+        )
     return found

@@ -7,9 +7,13 @@ import hmac
 import math
 from datetime import datetime, timedelta, timezone
 
+from odoo.tools.translate import LazyTranslate
+
 from ..tools.http_client import UnreadableBody
 from ..tools.normalise import PayloadError, describe, is_masked
 from .base import Adapter, AdapterError, amount, money
+
+_lt = LazyTranslate(__name__, default_lang="en_US")
 
 GATEWAY = "https://eco.taobao.com/router/rest"
 CHINA = timezone(timedelta(hours=8))
@@ -96,7 +100,7 @@ class TaobaoAdapter(Adapter):
             query["sign"] = sign(query, self.config.api_secret, query["sign_method"])
             body, _response = self.client.request_json("POST", self.gateway, data=query)
             if not isinstance(body, dict):
-                raise AdapterError("Taobao answered something that is not a TOP response.")
+                raise AdapterError(_lt("Taobao answered something that is not a TOP response."))
             error = body.get("error_response")
             if not error:
                 key = method.replace("taobao.", "").replace(".", "_") + "_response"
@@ -106,8 +110,15 @@ class TaobaoAdapter(Adapter):
                 self.client.sleep(self.client.wait_time(attempt))
                 continue
             message = " / ".join(str(m) for m in (error.get("msg"), error.get("sub_msg")) if m)
-            raise AdapterError(self.client.redact(f"Taobao refused {method}: {code} {message}"))
-        raise AdapterError(f"Taobao kept limiting {method}; try again later.")  # pragma: no cover
+            raise AdapterError(
+                _lt(
+                    "Taobao refused %(method)s: %(code)s %(message)s",
+                    method=method,
+                    code=self.client.redact(code),
+                    message=self.client.redact(message),
+                )
+            )
+        raise AdapterError(_lt("Taobao kept limiting %(method)s; try again later.", method=method))  # pragma: no cover
 
     def _increment_page(self, start, end, page_no):
         return self.call(
@@ -194,12 +205,15 @@ class TaobaoAdapter(Adapter):
             page_size=1,
             use_has_next="false",
         )
-        return f"Connected to Taobao: {int(response.get('total_results') or 0)} trades changed in the last hour."
+        return _lt(
+            "Connected to Taobao: %(count)s trades changed in the last hour.",
+            count=int(response.get("total_results") or 0),
+        )
 
     def full_trade(self, tid):
         trade = self.call("taobao.trade.fullinfo.get", fields=TRADE_FIELDS, tid=tid).get("trade")
         if not trade:
-            raise AdapterError(f"Taobao returned no details for trade {tid}.")
+            raise AdapterError(_lt("Taobao returned no details for trade %(trade)s.", trade=str(tid)))
         return trade
 
     def updated_at(self, raw):
@@ -213,7 +227,7 @@ class TaobaoAdapter(Adapter):
         if orders is None:
             return []
         if not isinstance(orders, list) or not all(isinstance(order, dict) for order in orders):
-            raise PayloadError([f"orders must be a list of sub-orders (got {describe(orders)})"])
+            raise PayloadError([_lt("orders must be a list of sub-orders (got %(got)s)", got=describe(orders))])
         return orders
 
     def _lines(self, raw, orders):

@@ -10,9 +10,13 @@ the order reads as the buyer saw it and its total checks either way.
 import html
 from decimal import Decimal
 
+from odoo.tools.translate import LazyTranslate
+
 from ..tools.http_client import UnreadableBody
 from ..tools.normalise import PayloadError, describe
 from .base import Adapter, AdapterError, amount, money, obj, objs, utc_iso
+
+_lt = LazyTranslate(__name__, default_lang="en_US")
 
 STATUSES = {
     "pending": "pending",  # awaiting payment
@@ -71,7 +75,7 @@ class WooCommerceAdapter(Adapter):
                 continue
             bad_in_a_row = 0
             if not isinstance(orders, list):
-                raise AdapterError(f"WooCommerce answered {describe(orders)} instead of a list of orders.")
+                raise AdapterError(not_a_list(orders))
             if not orders:
                 return
             yield orders
@@ -79,20 +83,22 @@ class WooCommerceAdapter(Adapter):
             total_pages = int(header) if header and header.isdigit() else total_pages
             if total_pages and page >= total_pages:
                 return
-        raise AdapterError(f"WooCommerce returned more than {self.max_pages} pages; lower the sync interval.")
+        raise AdapterError(
+            _lt("WooCommerce returned more than %(count)s pages; lower the sync interval.", count=self.max_pages)
+        )
 
     def refetch(self, request):
         orders, _response = self.client.request_json("GET", request["url"], params=request["params"], auth=self.auth)
         if not isinstance(orders, list):
-            raise AdapterError(f"WooCommerce answered {describe(orders)} instead of a list of orders.")
+            raise AdapterError(not_a_list(orders))
         return orders
 
     def test_connection(self):
         orders, response = self.client.request_json("GET", self.url("orders"), params={"per_page": 1}, auth=self.auth)
         if not isinstance(orders, list):
-            raise AdapterError("The address answers, but not as the WooCommerce REST API (wc/v3).")
+            raise AdapterError(_lt("The address answers, but not as the WooCommerce REST API (wc/v3)."))
         total = response.headers.get("X-WP-Total") or len(orders)
-        return f"Connected to WooCommerce: {total} orders in the shop."
+        return _lt("Connected to WooCommerce: %(count)s orders in the shop.", count=total)
 
     def updated_at(self, raw):
         return gmt(raw.get("date_modified_gmt"))
@@ -135,7 +141,9 @@ class WooCommerceAdapter(Adapter):
     def _lines(self, raw, rates, gross):
         items = raw.get("line_items")
         if items is not None and not isinstance(items, list):
-            raise PayloadError([f"line_items must be a list of objects (got {describe(items)})"])
+            raise PayloadError(
+                [_lt("%(label)s must be a list of objects (got %(got)s)", label="line_items", got=describe(items))]
+            )
         lines = []
         for item in objs(raw, "line_items"):
             subtotal, total = amount(item.get("subtotal"), "line subtotal"), amount(item.get("total"), "line total")
@@ -269,3 +277,7 @@ class WooCommerceAdapter(Adapter):
 def gmt(moment):
     """WooCommerce's ``*_gmt`` dates (ISO without offset, UTC) as ISO UTC text."""
     return f"{moment}Z" if isinstance(moment, str) and moment and not moment.endswith("Z") else moment
+
+
+def not_a_list(orders):
+    return _lt("WooCommerce answered %(got)s instead of a list of orders.", got=describe(orders))

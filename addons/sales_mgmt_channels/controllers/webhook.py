@@ -8,8 +8,10 @@ from psycopg2 import OperationalError
 
 from odoo import SUPERUSER_ID, http
 from odoo.http import request
+from odoo.tools.translate import LazyTranslate
 
 _logger = logging.getLogger(__name__)
+_lt = LazyTranslate(__name__, default_lang="en_US")
 
 SIGNATURE_HEADER = "X-Sales-Mgmt-Signature"
 
@@ -60,7 +62,7 @@ class ChannelWebhook(http.Controller):
             run._close(
                 {"received": len(records)},
                 state="queued",
-                error=request.env._("A concurrent import met these orders: a queue job imports them."),
+                error=_lt("A concurrent import met these orders: a queue job imports them."),  # in every language
             )
             return request.make_json_response({"queued": len(records), "run_id": run.id}, status=202)
         return request.make_json_response(result, status=200)

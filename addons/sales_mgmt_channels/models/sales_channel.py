@@ -3,6 +3,8 @@ import logging
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
+from odoo.addons.sales_mgmt_core.tools.messages import render
+
 from ..adapters import AdapterError, ChannelConfig, get_adapter
 from ..tools.http_client import ChannelHTTPError, HttpClient
 
@@ -176,6 +178,7 @@ class SalesChannel(models.Model):
         for channel in self:
             channel.webhook_url = f"{base}/sales_mgmt/channel/{channel.id}/orders" if channel.id else False
 
+    @api.depends_context("lang")  # last_error: the run's error in the reader's language
     def _compute_health(self):
         """Last import and last error from the runs; failed records waiting for a retry. The last error
         is the newest pull's (Shopify, WooCommerce, Taobao) or, for channels that send their orders, the
@@ -227,14 +230,16 @@ class SalesChannel(models.Model):
                 message = adapter.test_connection()
         except (ChannelHTTPError, AdapterError) as error:
             raise UserError(
-                self.env._("The connection to %(channel)s failed: %(error)s", channel=self.name, error=error)
+                self.env._(
+                    "The connection to %(channel)s failed: %(error)s", channel=self.name, error=render(error, self.env)
+                )
             ) from error
         return {
             "type": "ir.actions.client",
             "tag": "display_notification",
             "params": {
                 "title": self.env._("Connection to %s works", self.name),
-                "message": message,
+                "message": render(message, self.env),
                 "type": "success",
                 "sticky": False,
             },

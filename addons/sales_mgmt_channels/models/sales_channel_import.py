@@ -4,8 +4,13 @@ import json
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL, format_datetime
+from odoo.tools.translate import LazyTranslate
+
+from odoo.addons.sales_mgmt_core.tools.messages import render, translations
 
 from ..adapters import NAME_KEYS, REF_KEYS
+
+_lt = LazyTranslate(__name__, default_lang="en_US")
 
 #: Run states of a run that is over.
 CLOSED_RUN_STATES = ("done", "failed", "interrupted", "queued")
@@ -51,7 +56,11 @@ class SalesChannelImportRun(models.Model):
         help="Handed to a Job: the records are imported by a queue job (a concurrent import met them). "
         "Interrupted: the server process running it stopped; its stored records are imported by a queue job.",
     )
-    error = fields.Text(readonly=True, help="Why the pull stopped (the channel's answer, without credentials).")
+    error = fields.Text(
+        readonly=True,
+        translate=True,  # written in every active language: each reader reads it in theirs
+        help="Why the pull stopped (the channel's answer, without credentials).",
+    )
     error_summary = fields.Char(compute="_compute_error_summary")
 
     @api.depends("channel_id.name", "date_start")
@@ -61,6 +70,7 @@ class SalesChannelImportRun(models.Model):
             run.display_name = f"{run.channel_id.name or ''} {start}".strip()
 
     @api.depends("error")
+    @api.depends_context("lang")
     def _compute_error_summary(self):
         for run in self:
             run.error_summary = _first_line(run.error)
@@ -72,14 +82,25 @@ class SalesChannelImportRun(models.Model):
             self.env.cr.execute(SQL("SELECT id FROM sales_channel_import_run WHERE id = ANY(%s) FOR UPDATE", self.ids))
 
     def _close(self, counts, state="done", error=False):
-        self.write(
-            {
-                "date_end": fields.Datetime.now(),
-                "state": state,
-                "error": error,
-                **{f"{key}_count": counts.get(key, 0) for key in ("received", "done", "skipped", "failed")},
-            }
-        )
+        """End the runs; ``error``: why (a lazy translation, an error of the adapters, or text)."""
+        values = {
+            "date_end": fields.Datetime.now(),
+            "state": state,
+            **{f"{key}_count": counts.get(key, 0) for key in ("received", "done", "skipped", "failed")},
+        }
+        if not error:
+            values["error"] = False
+        self.write(values)
+        if error:
+            _write_error(self, error)
+
+
+def _write_error(records, message):
+    """``message`` as the ``error`` of ``records`` in en_US and every active language, so that each
+    reader reads it in theirs (``message``: see :func:`~odoo.addons.sales_mgmt_core.tools.messages.render`)."""
+    values = translations(records.env, message)
+    for record in records:
+        record.update_field_translations("error", values)
 
 
 def _first_line(text, limit=160):
@@ -127,7 +148,7 @@ class SalesChannelImportRecord(models.Model):
         index=True,
         tracking=True,
     )
-    error = fields.Text(readonly=True)
+    error = fields.Text(readonly=True, translate=True)  # written in every active language
     error_summary = fields.Char(compute="_compute_error_summary")
     order_id = fields.Many2one("sale.order", readonly=True, index="btree_not_null")
     attempts = fields.Integer(readonly=True)
@@ -155,6 +176,7 @@ class SalesChannelImportRecord(models.Model):
             record.display_name = f"{record.channel_id.name or ''} {ref}".strip()
 
     @api.depends("error")
+    @api.depends_context("lang")
     def _compute_error_summary(self):
         for record in self:
             record.error_summary = _first_line(record.error)
@@ -192,7 +214,8 @@ class SalesChannelImportRecord(models.Model):
 
     @api.model
     def _prepare_bad_page_values(self, channel, page, run):
-        """A page whose body did not parse (an adapter's BadPage): kept whole, as a failed record."""
+        """A page whose body did not parse (an adapter's BadPage): kept whole, as a failed record. Its
+        error is in English here: :meth:`_create_bad_page` stores it in every language."""
         raw = page.raw or ""
         return {
             "record_type": "page",
@@ -206,8 +229,18 @@ class SalesChannelImportRecord(models.Model):
             "http_status": page.status or 0,
             "state": "failed",
             "attempts": 1,
-            "error": self.env._("The channel's answer could not be read: %s", page.error),
+            "error": render(_unreadable(page.error)),
         }
+
+    @api.model
+    def _create_bad_page(self, channel, page, run):
+        """The failed record of a page whose body did not parse, its error in every active language."""
+        record = self.create(self._prepare_bad_page_values(channel, page, run))
+        record._write_error(_unreadable(page.error))
+        return record
+
+    def _write_error(self, message):
+        _write_error(self, message)
 
     def action_retry(self):
         """Process failed (or pending) records again, e.g. after mapping a SKU; an unreadable page is
@@ -226,3 +259,8 @@ class SalesChannelImportRecord(models.Model):
             return json.loads(self.request or "")
         except ValueError as error:
             raise UserError(self.env._("The request of this page was not kept; pull the channel again.")) from error
+
+
+def _unreadable(error):
+    """Why a page's body is kept as a failed record; ``error``: the reason (a lazy translation or text)."""
+    return _lt("The channel's answer could not be read: %s", error)

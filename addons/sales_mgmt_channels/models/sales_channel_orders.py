@@ -2,10 +2,14 @@ import logging
 from decimal import Decimal
 
 from odoo import Command, models
-from odoo.exceptions import UserError
-from odoo.tools import plaintext2html
+from odoo.tools import float_repr, plaintext2html
+from odoo.tools.translate import LazyGettext, LazyTranslate
+
+from odoo.addons.sales_mgmt_core.tools.messages import TranslatableUserError
 
 _logger = logging.getLogger(__name__)
+# Errors of an import are stored on its record in every language (the reader's, not the importer's).
+_lt = LazyTranslate(__name__, default_lang="en_US")
 
 
 class SalesChannel(models.Model):
@@ -49,7 +53,7 @@ class SalesChannel(models.Model):
         """The currency the buyer paid in, activated when it is not yet."""
         currency = self.env["res.currency"].with_context(active_test=False).search([("name", "=", code)], limit=1)
         if not currency:
-            raise UserError(self.env._("Unknown currency %s.", code))
+            raise TranslatableUserError(_lt("Unknown currency %s.", code), self.env)
         if not currency.active:
             currency.sudo().active = True
             _logger.info("Channel %s: currency %s activated for its orders", self.id, code)
@@ -93,8 +97,8 @@ class SalesChannel(models.Model):
         lines = []
         for line in data.lines:
             product = products.get(line.sku)
-            if isinstance(product, str):
-                raise UserError(product)
+            if isinstance(product, LazyGettext):
+                raise TranslatableUserError(product, self.env)
             gross = line.quantity * line.unit_price
             discount = float(line.discount / gross * 100) if gross else 0.0
             taxes = self._line_taxes(product, line.tax_rates, from_channel)
@@ -115,7 +119,9 @@ class SalesChannel(models.Model):
             )
         if data.shipping:
             if not self.shipping_product_id:
-                raise UserError(self.env._("The order has shipping costs: set the channel's shipping product."))
+                raise TranslatableUserError(
+                    _lt("The order has shipping costs: set the channel's shipping product."), self.env
+                )
             rates, approximate = data.shipping_tax_rates, False
             if from_channel and not rates and data.shipping_tax:
                 # The order gives the shipping's tax but not its rate: the rate of that tax on the net shipping
@@ -147,13 +153,14 @@ class SalesChannel(models.Model):
         if data.prices_include_tax and not data.taxes_from_channel and not self.fiscal_position_id:
             added = taxes.filtered(lambda t: not t.price_include)
             if added:
-                raise UserError(
-                    self.env._(
+                raise TranslatableUserError(
+                    _lt(
                         "The channel's prices include tax but the order does not say which: set the channel's "
                         "fiscal position to the taxes its prices include (the products' taxes %(taxes)s would be "
                         "a guess), then retry.",
                         taxes=", ".join(added.mapped("name")),
-                    )
+                    ),
+                    self.env,
                 )
 
     def _line_taxes(self, product, rates, from_channel, approximate=False):
@@ -171,12 +178,13 @@ class SalesChannel(models.Model):
             if mapping:
                 taxes |= mapping.tax_id
             elif rate:
-                raise UserError(
-                    self.env._(
+                raise TranslatableUserError(
+                    _lt(
                         "The channel's tax rate %(rate)s%% has no Odoo tax: map it on the channel (Tax Rates), "
                         "then retry.",
                         rate=rate.normalize() if isinstance(rate, Decimal) else rate,
-                    )
+                    ),
+                    self.env,
                 )
         return taxes
 
@@ -187,11 +195,12 @@ class SalesChannel(models.Model):
         if not includes or not added:
             return float(price)
         if any(t.amount_type != "percent" for t in added):
-            raise UserError(
-                self.env._(
+            raise TranslatableUserError(
+                _lt(
                     "%s has taxes that are not percentages: tax-included channel prices cannot be converted.",
                     product.display_name,
-                )
+                ),
+                self.env,
             )
         return float(price) / (1 + sum(added.mapped("amount")) / 100)
 
@@ -219,24 +228,28 @@ class SalesChannel(models.Model):
                     )
                 )
             return
-        figures = self.env._(
+
+        def amount(value):
+            return f"{float_repr(currency.round(float(value)), currency.decimal_places)} {currency.name}"
+
+        figures = _lt(
             "Tax %(channel_tax)s in the channel, %(odoo_tax)s in Odoo (difference %(tax_diff)s); "
             "total %(channel)s in the channel, %(odoo)s in Odoo (difference %(diff)s).",
-            channel_tax=float(data.tax) if checks_tax else self.env._("not stated"),
-            odoo_tax=currency.round(order.amount_tax),
-            tax_diff=tax_difference if checks_tax else "-",
-            channel=float(data.total),
-            odoo=currency.round(order.amount_total),
-            diff=difference,
+            channel_tax=amount(data.tax) if checks_tax else _lt("not stated"),
+            odoo_tax=amount(order.amount_tax),
+            tax_diff=amount(tax_difference) if checks_tax else "-",
+            channel=amount(data.total),
+            odoo=amount(order.amount_total),
+            diff=amount(difference),
         )
         if tax_wrong:
-            advice = self.env._(
+            advice = _lt(
                 "Map the channel's tax rates to Odoo taxes on the channel, or check its fiscal position and "
                 "the products' taxes."
             )
         else:
-            advice = self.env._("Check taxes, discounts and the channel's tax setting.")
-        raise UserError(self.env._("%(figures)s %(advice)s", figures=figures, advice=advice))
+            advice = _lt("Check taxes, discounts and the channel's tax setting.")
+        raise TranslatableUserError(_lt("%(figures)s %(advice)s", figures=figures, advice=advice), self.env)
 
     def _map_products(self, skus):
         """{sku: product, or the error text} with three queries: the channel's map, internal
@@ -257,9 +270,9 @@ class SalesChannel(models.Model):
                 found.setdefault(product[fname], []).append(product)
             for sku, products in found.items():
                 if len(products) > 1:
-                    result[sku] = self.env._("SKU %s matches several products: map it on the channel.", sku)
+                    result[sku] = _lt("SKU %s matches several products: map it on the channel.", sku)
                 else:
                     result[sku] = products[0]
         for sku in skus:
-            result.setdefault(sku, self.env._("Unknown SKU %s: map it to a product on the channel, then retry.", sku))
+            result.setdefault(sku, _lt("Unknown SKU %s: map it to a product on the channel, then retry.", sku))
         return result

@@ -6,11 +6,16 @@ from odoo import api, models
 from odoo.exceptions import AccessError, ConcurrencyError, UserError, ValidationError
 from odoo.service.model import PG_CONCURRENCY_ERRORS_TO_RETRY
 from odoo.tools import SQL, split_every
+from odoo.tools.translate import LazyTranslate
+
+from odoo.addons.sales_mgmt_core.tools.messages import installed_langs, render
 
 from ..adapters import NAME_KEYS, REF_KEYS, get_adapter
 from ..tools import normalise
 
 _logger = logging.getLogger(__name__)
+_lt = LazyTranslate(__name__, default_lang="en_US")
+NOT_NEWER = _lt("Not newer than the imported version.")
 BATCH_SIZE = 200
 #: Imported orders: no "created" chatter message (the import record tells where the order came
 #: from); later changes are tracked as usual.
@@ -76,14 +81,14 @@ class SalesChannel(models.Model):
         seen = {}
         for chunk in split_every(BATCH_SIZE, records.ids, records.browse):
             results = channel._import_chunk(chunk, seen)
+            failures = []
             for record in chunk:
                 state, order, message, data = results[record.id]
-                values = {
-                    "run_id": run.id,
-                    "state": state,
-                    "error": message if state == "failed" else False,
-                    "attempts": record.attempts + 1,
-                }
+                values = {"run_id": run.id, "state": state, "attempts": record.attempts + 1}
+                if state == "failed":
+                    failures.append((record, message))  # its error is written in every language below
+                else:
+                    values["error"] = False
                 if order:
                     values["order_id"] = order.id
                 if data:
@@ -92,6 +97,7 @@ class SalesChannel(models.Model):
                     values.update(channel._peek_record(record))
                 record.write(values)
                 counts[state] += 1
+            channel._write_failures(failures)
         counts["run_id"] = run.id
         if not close:
             return counts
@@ -111,11 +117,11 @@ class SalesChannel(models.Model):
             try:
                 data = self._parse_record(record)
             except normalise.PayloadError as error:
-                results[record.id] = ("failed", None, str(error), None)
+                results[record.id] = ("failed", None, error, None)
                 continue
             first = seen.setdefault((data.ref, data.updated_at), record)
             if first != record:
-                message = self.env._("Same order and version as %s, received together: skipped.", first.display_name)
+                message = _lt("Same order and version as %s, received together: skipped.", first.display_name)
                 results[record.id] = ("skipped", None, message, data)
             else:
                 parsed.append((record, data))
@@ -130,7 +136,7 @@ class SalesChannel(models.Model):
         for record, data in parsed:
             order = existing.get(data.ref)
             if order and self._is_not_newer(order, data):
-                results[record.id] = ("skipped", order, self.env._("Not newer than the imported version."), data)
+                results[record.id] = ("skipped", order, NOT_NEWER, data)
             elif order or data.ref in refs:
                 one_by_one.append(record)
             else:
@@ -151,18 +157,37 @@ class SalesChannel(models.Model):
         return results
 
     def _import_one(self, record):
-        """(state, order, message, data) for one record, in its own savepoint."""
+        """(state, order, message, data) for one record, in its own savepoint. The message of a failure
+        is the error itself (see :meth:`_failure_translations`)."""
         data = None
         try:
             with self.env.cr.savepoint():
                 data = self._parse_record(record)
                 state, order, message = self._import_record(data)
         except (UserError, ValidationError, normalise.PayloadError) as error:
-            state, order, message = "failed", None, str(error)
+            state, order, message = "failed", None, error
         except IntegrityError as error:
             # Another transaction imported the same order or identity at the same time.
-            state, order, message = "failed", None, self.env._("Imported concurrently, retry: %s", error.pgerror)
+            state, order, message = "failed", None, _lt("Imported concurrently, retry: %s", error.pgerror)
         return state, order, message, data
+
+    def _write_failures(self, failures):
+        """Write the error of failed records ([(record, message)]) in en_US and every active language."""
+        for record, message in failures:
+            record.update_field_translations("error", self._failure_translations(record, message))
+
+    def _failure_translations(self, record, message):
+        """{language: text} of why ``record`` failed. Payload errors, the import's own errors
+        (TranslatableUserError: unknown SKU, amounts that do not match...) and the pipeline's messages
+        are lazy translations, written in every language; any other error (Odoo's own) is text in the
+        language it was raised in, kept as it is for every language."""
+        lazy = getattr(message, "lazy", None)
+        if lazy is not None:
+            message = lazy
+        elif isinstance(message, UserError):  # ValidationError is one
+            text = message.args[0] if message.args else str(message)
+            return dict.fromkeys(installed_langs(self.env), text)
+        return {lang: render(message, lang) for lang in installed_langs(self.env)}
 
     def _parse_record(self, record):
         """The record's payload, normalised by its channel's adapter when needed, validated."""
@@ -177,7 +202,12 @@ class SalesChannel(models.Model):
                 # An adapter bug on an unexpected shape: the user gets words, the log the details.
                 _logger.warning("Channel %s: %s order not mapped", self.id, record.source_format, exc_info=True)
                 raise normalise.PayloadError(
-                    [f"this {record.source_format} order has a shape the import does not know; see the payload"]
+                    [
+                        _lt(
+                            "this %(format)s order has a shape the import does not know; see the payload",
+                            format=record.source_format,
+                        )
+                    ]
                 ) from error
         return normalise.parse_order(raw, prices_include_tax=self.prices_include_tax)
 
@@ -211,7 +241,7 @@ class SalesChannel(models.Model):
         order = Order.search([("channel_id", "=", self.id), ("channel_order_ref", "=", data.ref)], limit=1)
         if order:
             if self._is_not_newer(order, data):
-                return "skipped", order, self.env._("Not newer than the imported version.")
+                return "skipped", order, NOT_NEWER
             self._update_order(order, data)
             return "done", order, False
         order = Order.create(self._prepare_order(data, self._match_customers([data])[0]))
@@ -237,7 +267,7 @@ class SalesChannel(models.Model):
                 vals_list.append(self._prepare_order(data, partner, products, line_defaults))
                 kept.append((record, data))
             except UserError as error:
-                results[record.id] = ("failed", None, str(error), data)
+                results[record.id] = ("failed", None, error, data)
         orders = self.env["sale.order"].with_company(self.company_id).create(vals_list)
         wrong = orders.browse()
         for (record, data), order in zip(kept, orders, strict=True):
@@ -245,7 +275,7 @@ class SalesChannel(models.Model):
                 self._check_amounts(order, data)
                 results[record.id] = ("done", order, False, data)
             except UserError as error:
-                results[record.id] = ("failed", None, str(error), data)
+                results[record.id] = ("failed", None, error, data)
                 wrong |= order
         wrong.unlink()
         self._apply_status_many(

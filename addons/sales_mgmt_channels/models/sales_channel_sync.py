@@ -5,8 +5,10 @@ from datetime import timedelta
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
+from odoo.tools.translate import LazyTranslate
 
 from odoo.addons.queue_job.job import identity_exact
+from odoo.addons.sales_mgmt_core.tools.messages import render
 
 from ..adapters import AdapterError
 from ..adapters.base import BadPage
@@ -15,6 +17,7 @@ from ..tools.http_client import ChannelHTTPError, UnreadableBody
 from .sales_channel import JOB_CHANNEL, PULL_TYPES
 
 _logger = logging.getLogger(__name__)
+_lt = LazyTranslate(__name__, default_lang="en_US")
 #: A run still "running" after this long that no transaction holds was left by a process that died.
 RECOVER_AFTER = timedelta(minutes=5)
 #: Pending records of closed runs older than this are handed to a job again (theirs was lost).
@@ -49,13 +52,13 @@ class SalesChannel(models.Model):
             with adapter.client:
                 for page in adapter.fetch(since, now):
                     if isinstance(page, BadPage):
-                        Record.create(Record._prepare_bad_page_values(self, page, run))
+                        Record._create_bad_page(self, page, run)
                         counts["received"] += 1
                         counts["failed"] += 1
                         if not bad_pages:
                             safe_cursor = newest
                         bad_pages += 1
-                        _logger.warning("Channel %s: unreadable page kept (%s)", self.id, page.error)
+                        _logger.warning("Channel %s: unreadable page kept (%s)", self.id, render(page.error))
                     else:
                         counts["received"] += len(page)
                         newest = self._store_page(page, run, adapter, newest, counts, fan_out)
@@ -63,16 +66,16 @@ class SalesChannel(models.Model):
                         self.env.cr.commit()  # pylint: disable=invalid-commit
                         run._lock_running()
         except (ChannelHTTPError, AdapterError) as exc:
-            error = str(exc)
-            _logger.warning("Channel %s: pull failed: %s", self.id, error)
-            self.message_post(body=self.env._("Pull failed: %s", error))
+            error = exc  # kept on the run in every language
+            _logger.warning("Channel %s: pull failed: %s", self.id, exc)
+            self.message_post(body=self.env._("Pull failed: %s", render(exc, self.env)))
         if bad_pages and not error:
-            error = self.env._(
+            error = _lt(
                 "%(count)s page(s) of the channel's answer could not be read: kept as failed import records "
                 "(Retry fetches them again); the next pull starts before them.",
                 count=bad_pages,
             )
-            self.message_post(body=self.env._("Pull incomplete: %s", error))
+            self.message_post(body=self.env._("Pull incomplete: %s", render(error, self.env)))
         run._close(counts, state="failed" if error else "done", error=error)
         if bad_pages:
             newest = safe_cursor
@@ -117,12 +120,14 @@ class SalesChannel(models.Model):
                     "payload_size": len(error.raw or ""),
                     "http_status": error.status or 0,
                     "attempts": record.attempts + 1,
-                    "error": self.env._("The channel's answer could not be read: %s", error),
                 }
             )
+            record.sudo()._write_error(_lt("The channel's answer could not be read: %s", error.message))
             return self.env["sales.channel.import.run"]
         except (ChannelHTTPError, AdapterError) as error:
-            raise UserError(self.env._("The channel did not answer the page again: %s", error)) from error
+            raise UserError(
+                self.env._("The channel did not answer the page again: %s", render(error, self.env))
+            ) from error
         run = self.env["sales.channel.import.run"].sudo().create({"channel_id": channel.id, "trigger": "retry"})
         counts = dict.fromkeys(("received", "done", "skipped", "failed"), 0)
         counts["received"] = len(page)
@@ -218,7 +223,7 @@ class SalesChannel(models.Model):
             run._close(
                 counts,
                 state="interrupted",
-                error=self.env._(
+                error=_lt(
                     "The server process running this import stopped before it finished (e.g. killed at its "
                     "time or memory limit); its %(count)s stored orders not imported yet are imported by a queue job.",
                     count=counts.get("pending", 0),

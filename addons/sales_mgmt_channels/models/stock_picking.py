@@ -3,6 +3,7 @@ from odoo.exceptions import UserError
 
 from odoo.addons.queue_job.exception import RetryableJobError
 from odoo.addons.queue_job.job import identity_exact
+from odoo.addons.sales_mgmt_core.tools.messages import render
 
 from ..adapters import AdapterError, Fulfilment, get_adapter
 from ..tools.http_client import RETRY_STATUSES, ChannelHTTPError
@@ -65,9 +66,9 @@ class StockPicking(models.Model):
         except ChannelHTTPError as error:
             if error.status is None or error.status in RETRY_STATUSES:
                 raise RetryableJobError(str(error), seconds=300) from error
-            return self._sm_fulfilment_failed(str(error))
+            return self._sm_fulfilment_failed(render(error, self.env))
         except AdapterError as error:
-            return self._sm_fulfilment_failed(str(error))
+            return self._sm_fulfilment_failed(render(error, self.env))
         self.sm_fulfilment_state = "pushed"
         order.message_post(
             body=self.env._(

@@ -5,6 +5,7 @@ from . import (
     test_channel_approval,
     test_channel_documented_dates,
     test_channel_import,
+    test_channel_messages_i18n,
     test_channel_pull,
     test_channel_recovery,
     test_channel_screens,

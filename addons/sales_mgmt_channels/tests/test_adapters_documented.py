@@ -9,6 +9,8 @@ from urllib.parse import parse_qs
 
 from odoo.tests import tagged
 
+from odoo.addons.sales_mgmt_core.tools.messages import render
+
 from ..adapters import ChannelConfig, ShopifyAdapter, TaobaoAdapter, WooCommerceAdapter
 from ..adapters.base import BadPage
 from ..adapters.taobao import sign
@@ -125,7 +127,7 @@ class TestShopifyDocumented(StubCase):
         self.assertIsInstance(bad, BadPage)
         self.assertEqual((bad.raw, bad.status, bad.resumable), (BROKEN.decode(), 200, False))
         self.assertEqual(bad.request["variables"]["after"], None)
-        self.assertNotIn("tok-SECRET", json.dumps(bad.request) + bad.error)
+        self.assertNotIn("tok-SECRET", json.dumps(bad.request) + render(bad.error))
         self.stub.script("POST", SHOPIFY_PATH, [ok(fixture("shopify_orders_documented.json"))])
         self.assertEqual(len(self.adapter().refetch(bad.request)), 6, "Retry fetches the same request again")
 
@@ -140,7 +142,7 @@ class TestShopifyDocumented(StubCase):
 
     def test_connection(self):
         self.stub.script("POST", SHOPIFY_PATH, [ok({"data": {"shop": {"name": "Snowdevil", "currencyCode": "USD"}}})])
-        self.assertEqual(self.adapter().test_connection(), "Connected to the Shopify shop Snowdevil (USD).")
+        self.assertEqual(render(self.adapter().test_connection()), "Connected to the Shopify shop Snowdevil (USD).")
 
 
 @tagged("post_install", "-at_install")
@@ -221,7 +223,7 @@ class TestWooCommerceDocumented(StubCase):
 
     def test_connection(self):
         self.stub.script("GET", self.path, [ok([woo_orders()[727]], **{"X-WP-Total": 42})])
-        self.assertEqual(self.adapter().test_connection(), "Connected to WooCommerce: 42 orders in the shop.")
+        self.assertEqual(render(self.adapter().test_connection()), "Connected to WooCommerce: 42 orders in the shop.")
 
 
 @tagged("post_install", "-at_install")

@@ -88,8 +88,8 @@ class TestChannelTaxes(SalesMgmtCommon):
         record = self._pull_woo(woo_documented(727))
         self.assertEqual(record.state, "failed")
         self.assertIn(
-            "Tax 1.35 in the channel, 1.44 in Odoo (difference 0.09); "
-            "total 29.35 in the channel, 29.44 in Odoo (difference 0.09).",
+            "Tax 1.35 USD in the channel, 1.44 USD in Odoo (difference 0.09 USD); "
+            "total 29.35 USD in the channel, 29.44 USD in Odoo (difference 0.09 USD).",
             record.error,
         )
 
@@ -219,7 +219,7 @@ class TestChannelTaxes(SalesMgmtCommon):
         # As documented, Shopify's example taxes the price before its discount: the tax differs.
         self.stub.script("POST", SHOPIFY_PATH, [ok(page)])
         record = shop._sync("manual").record_ids
-        self.assertIn("Tax 256.5 in the channel, 252.19 in Odoo (difference -4.31)", record.error)
+        self.assertIn("Tax 256.50 CNY in the channel, 252.19 CNY in Odoo (difference -4.31 CNY)", record.error)
         # Without the discount its figures agree to the cent.
         for line in cny["lineItems"]["nodes"]:
             line["discountAllocations"] = []

@@ -26,6 +26,8 @@ from hypothesis import strategies as st
 
 from odoo.tests import BaseCase, tagged
 
+from odoo.addons.sales_mgmt_core.tools.messages import render
+
 from ..tools import normalise
 from ..tools.normalise import CONTROL_RE, MAX_AMOUNT, NormalisedOrder, PayloadError
 from .test_normalise_unit import order
@@ -100,7 +102,7 @@ class TestNormaliseProperties(BaseCase):
         self.assertIsInstance(number, Decimal)
         self.assertTrue(number.is_finite())
         self.assertLess(abs(number), MAX_AMOUNT)
-        for error in errors:
+        for error in map(render, errors):  # lazy translations: their English text
             self.assertTrue(error.startswith("line 1 unit_price "), error)
         if not errors and minimum is not None:
             self.assertGreaterEqual(number, minimum)
@@ -110,7 +112,7 @@ class TestNormaliseProperties(BaseCase):
     def test_amounts_are_kept_exactly(self, value):
         errors = []
         self.assertEqual(normalise.parse_decimal(str(value), errors, "total"), value)
-        self.assertEqual(errors, [])
+        self.assertEqual(list(map(render, errors)), [])
 
     @SETTINGS
     @given(moment=st.datetimes(timezones=OFFSETS))
@@ -123,9 +125,9 @@ class TestNormaliseProperties(BaseCase):
             expected = moment.astimezone(timezone.utc).replace(tzinfo=None)
         except OverflowError:
             self.assertIsNone(parsed)
-            self.assertEqual(errors, [f"updated_at is out of range: {moment.isoformat()[:40]!r}"])
+            self.assertEqual(list(map(render, errors)), [f"updated_at is out of range: {moment.isoformat()[:40]!r}"])
             return
-        self.assertEqual((parsed, errors), (expected, []))
+        self.assertEqual((parsed, list(map(render, errors))), (expected, []))
 
     @SETTINGS
     @given(value=st.one_of(ANY_VALUE, st.datetimes().map(lambda d: d.strftime("%Y/%m/%d %H:%M:%S"))))
@@ -133,7 +135,7 @@ class TestNormaliseProperties(BaseCase):
         errors = []
         parsed = normalise.parse_datetime(value, errors, "updated_at")
         if parsed is None:
-            self.assertTrue(errors and all(e.startswith("updated_at ") for e in errors), errors)
+            self.assertTrue(errors and all(render(e).startswith("updated_at ") for e in errors), errors)
         else:
             self.assertIsInstance(parsed, datetime)
             self.assertIsNone(parsed.tzinfo)
@@ -159,7 +161,7 @@ class TestNormaliseProperties(BaseCase):
         text = normalise.clean_text(value, errors, "customer name", required=required, limit=limit)
         self.assertIsInstance(text, str)
         self.assertLessEqual(len(text), limit)
-        self.assertTrue(all(e.startswith("customer name ") for e in errors), errors)
+        self.assertTrue(all(render(e).startswith("customer name ") for e in errors), errors)
         if not errors and isinstance(value, str):
             self.assertEqual(text, value.strip(), "nothing the buyer typed is altered")
         if isinstance(value, str) and CONTROL_RE.search(value.strip()):
@@ -194,7 +196,9 @@ class TestNormaliseProperties(BaseCase):
         for value in (10**5000, "1E1000000", 1e308, "1e15"):
             errors = []
             self.assertEqual(normalise.parse_decimal(value, errors, "total"), 0)
-            self.assertRegex(errors[0], r"^total is too large: 1\.000000E\+\d+ \(at most 999999999999999\.99\)$")
+            self.assertRegex(
+                render(errors[0]), r"^total is too large: 1\.000000E\+\d+ \(at most 999999999999999\.99\)$"
+            )
         lines = [{"id": "L", "sku": "A", "quantity": "999999999999999", "unit_price": "999999999999999.99"}]
         with self.assertRaisesRegex(PayloadError, "does not match"):
             normalise.parse_order(order(lines=lines, shipping=0, total="999999999999999.99"))

@@ -7,7 +7,12 @@ come from its first row.
 
 import datetime
 
+from odoo.tools.translate import LazyTranslate
+
 from odoo.addons.sales_mgmt_core.tools import order_import
+from odoo.addons.sales_mgmt_core.tools.messages import LazyJoin, TranslatableError
+
+_lt = LazyTranslate(__name__, default_lang="en_US")
 
 TARGETS = {
     "order_id": "Order ID",
@@ -35,10 +40,18 @@ TARGETS = {
     "note": "Note",
 }
 REQUIRED = ("order_id", "sku", "quantity", "unit_price", "total")
+#: The required targets' names in messages (translated as on the channel's File Columns).
+REQUIRED_LABELS = {
+    "order_id": _lt("Order ID"),
+    "sku": _lt("SKU"),
+    "quantity": _lt("Quantity"),
+    "unit_price": _lt("Unit Price"),
+    "total": _lt("Total"),
+}
 
 
-class FileError(ValueError):
-    """The file as a whole cannot be used; the message says why."""
+class FileError(TranslatableError, ValueError):
+    """The file as a whole cannot be used; the message (lazy) says why."""
 
 
 def _key(text):
@@ -50,9 +63,9 @@ def read_rows(content, filename):
     try:
         rows = order_import.read_rows(content, filename, data_only=True)
     except order_import.SheetError as error:
-        raise FileError(str(error)) from error
+        raise FileError(*error.messages) from error
     if len(rows) < 2:
-        raise FileError("The file needs a header row and at least one order line.")
+        raise FileError(_lt("The file needs a header row and at least one order line."))
     return [str(h or "").strip() for h in rows[0]], rows[1:]
 
 
@@ -65,11 +78,14 @@ def column_indexes(header, mapping):
             if candidate and _key(candidate) in positions:
                 indexes[target] = positions[_key(candidate)]
                 break
-    missing = [TARGETS[t] for t in REQUIRED if t not in indexes]
+    missing = [REQUIRED_LABELS[t] for t in REQUIRED if t not in indexes]
     if missing:
         raise FileError(
-            f"Missing columns: {', '.join(missing)}. Map them on the channel (File Columns) "
-            f"or name the headers like the targets."
+            _lt(
+                "Missing columns: %(columns)s. Map them on the channel (File Columns) or name the headers like the "
+                "targets.",
+                columns=LazyJoin(missing),
+            )
         )
     return indexes
 

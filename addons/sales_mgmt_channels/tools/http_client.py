@@ -12,7 +12,13 @@ import time
 
 import requests
 
+from odoo.tools.translate import LazyTranslate
+
+from odoo.addons.sales_mgmt_core.tools.messages import TranslatableError
+
 from .normalise import json_problem
+
+_lt = LazyTranslate(__name__, default_lang="en_US")
 
 _logger = logging.getLogger(__name__)
 
@@ -20,8 +26,9 @@ RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 REDACTED = "***"
 
 
-class ChannelHTTPError(Exception):
-    """The channel could not be reached or refused the call; the message is safe to show."""
+class ChannelHTTPError(TranslatableError):
+    """The channel could not be reached or refused the call; the message is safe to show (text, or a
+    lazy translation: ``str()`` is English, ``render(env)`` the reader's language)."""
 
     def __init__(self, message, status=None):
         super().__init__(message)
@@ -111,7 +118,12 @@ class HttpClient:
                     # the position and size, in words: never the parser's own message
                     problem = json_problem(error if isinstance(error, json.JSONDecodeError) else None, text)
                     raise UnreadableBody(
-                        self.redact(f"{method} {url.split('?')[0]}: {problem} (same answer {attempt} times)."),
+                        _lt(
+                            "%(request)s: %(problem)s (same answer %(count)s times).",
+                            request=self.redact(f"{method} {url.split('?')[0]}"),
+                            problem=problem,
+                            count=attempt,
+                        ),
                         response.status_code,
                         text,
                     ) from None

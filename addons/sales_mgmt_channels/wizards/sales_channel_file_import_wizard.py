@@ -47,7 +47,7 @@ class SalesChannelFileImportWizard(models.TransientModel):
                 },
             )
         except file_orders.FileError as error:
-            raise UserError(str(error)) from error
+            raise UserError(error.render(self.env)) from error
         run, records = channel._store_payloads(payloads, "file")
         counts = channel._process_records(records, run=run)
         return {

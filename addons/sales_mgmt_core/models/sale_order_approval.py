@@ -262,9 +262,11 @@ class SaleOrder(models.Model):
                 "rejection_reason": False,
                 "sm_approval_requested_by_id": self.env.uid,
                 "sm_approval_fingerprint": self._sm_fingerprint(),
-                "hold_reason_ids": [Command.clear()] + [Command.create(f) for f in failures],
+                "hold_reason_ids": [Command.clear()]
+                + [Command.create({k: v for k, v in f.items() if k != "translations"}) for f in failures],
             }
         )
+        self.hold_reason_ids._sm_store_translations([f.get("translations") for f in failures])
         self._sm_record_involved(self, [self.env.uid, self.user_id.id, self.create_uid.id])
         self.message_post(
             body=Markup("<p>%s</p><ul>%s</ul>")
@@ -307,10 +309,12 @@ class SaleOrder(models.Model):
         activity_type = self.env.ref("sales_mgmt_core.mail_activity_type_order_approval")
         open_for = set(self.activity_ids.filtered(lambda a: a.activity_type_id == activity_type).user_id.ids)
         for user in approvers.filtered(lambda u: u.id not in open_for):
+            # In the approver's language, whoever held the order.
+            lang_env = self.with_context(lang=user.lang or self.env.lang).env
             self.activity_schedule(
                 act_type_xmlid="sales_mgmt_core.mail_activity_type_order_approval",
                 user_id=user.id,
-                summary=self.env._("Approve or reject %(order)s", order=self.name),
+                summary=lang_env._("Approve or reject %(order)s", order=self.name),
             )
 
     # ------------------------------------------------------------------ approval actions

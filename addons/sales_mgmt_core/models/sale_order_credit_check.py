@@ -238,13 +238,22 @@ class _CreditChecker:
             {
                 "check": check,
                 "partner_id": key[0],
-                "message": self.check._sm_message(
-                    order, check, partners.browse(key[0]), self.ledger.accounts[key], amount
-                ),
+                **self._messages(order, check, partners.browse(key[0]), self.ledger.accounts[key], amount),
                 **values,
             }
             for key, check, values in self.ledger.evaluate(keys, amount)
         ]
+
+    def _messages(self, order, check, partner, account, amount):
+        """The failure's message in the current language and its translations, rendered now: the
+        account's figures change as the batch goes on."""
+        translations = order.env["sale.order.hold.reason"]._sm_translations(
+            lambda env: self.check.with_env(env)._sm_message(
+                order.with_env(env), check, partner.with_env(env), account, amount
+            )
+        )
+        message = self.check._sm_message(order, check, partner, account, amount)
+        return {"message": message, "translations": translations}
 
     def accept(self, order):
         if order in self.orders:

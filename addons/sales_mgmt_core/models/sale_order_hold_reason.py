@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class SaleOrderHoldReason(models.Model):
@@ -27,7 +27,8 @@ class SaleOrderHoldReason(models.Model):
         ],
         required=True,
     )
-    message = fields.Char(required=True)
+    # Stored in every installed language: the approver reads the reason in theirs, whoever held the order.
+    message = fields.Char(required=True, translate=True)
     currency_id = fields.Many2one(related="company_id.currency_id")
     credit_limit = fields.Monetary(currency_field="currency_id")
     exposure = fields.Monetary(currency_field="currency_id")
@@ -37,3 +38,15 @@ class SaleOrderHoldReason(models.Model):
     ordered_qty = fields.Float(digits="Product Unit")
     available_qty = fields.Float(digits="Product Unit")
     missing_qty = fields.Float(digits="Product Unit")
+
+    @api.model
+    def _sm_translations(self, render):
+        """{language code: ``render(env)``} for every installed language, ``env`` in that language."""
+        codes = [code for code, _name in self.env["res.lang"].get_installed()]
+        return {code: render(self.with_context(lang=code).env) for code in codes}
+
+    def _sm_store_translations(self, translations):
+        """Store each reason's message in every language of ``translations`` (a list, one dict each)."""
+        for reason, messages in zip(self, translations, strict=True):
+            if messages:
+                reason.sudo().update_field_translations("message", messages)

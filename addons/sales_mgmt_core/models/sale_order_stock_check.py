@@ -60,27 +60,36 @@ class SaleOrderStockCheck(models.AbstractModel):
         return _StockChecker(self, self._sm_orders_to_check(orders))
 
     @api.model
+    def _sm_message(self, order, product, ordered, available, missing):
+        uom = product.uom_id
+        return self.env._(
+            "%(product)s: %(ordered)s %(uom)s ordered, %(available)s %(uom)s available in %(warehouse)s "
+            "(free now or forecast by %(date)s, after the earlier orders of this batch), %(missing)s %(uom)s "
+            "missing.",
+            product=product.display_name,
+            ordered=formatLang(self.env, ordered, dp="Product Unit"),
+            available=formatLang(self.env, available, dp="Product Unit"),
+            missing=formatLang(self.env, missing, dp="Product Unit"),
+            uom=uom.name,
+            warehouse=order.warehouse_id.name,
+            date=format_date(self.env, order.commitment_date or fields.Date.context_today(self)),
+        )
+
+    @api.model
     def _sm_failure(self, order, shortage):
         (_warehouse_id, product_id), ordered, available, missing = shortage
         product = self.env["product.product"].browse(product_id)
-        uom = product.uom_id
         return {
             "check": "stock",
             "product_id": product_id,
             "ordered_qty": ordered,
             "available_qty": available,
             "missing_qty": missing,
-            "message": self.env._(
-                "%(product)s: %(ordered)s %(uom)s ordered, %(available)s %(uom)s available in %(warehouse)s "
-                "(free now or forecast by %(date)s, after the earlier orders of this batch), %(missing)s %(uom)s "
-                "missing.",
-                product=product.display_name,
-                ordered=formatLang(self.env, ordered, dp="Product Unit"),
-                available=formatLang(self.env, available, dp="Product Unit"),
-                missing=formatLang(self.env, missing, dp="Product Unit"),
-                uom=uom.name,
-                warehouse=order.warehouse_id.name,
-                date=format_date(self.env, order.commitment_date or fields.Date.context_today(self)),
+            "message": self._sm_message(order, product, ordered, available, missing),
+            "translations": self.env["sale.order.hold.reason"]._sm_translations(
+                lambda env: self.with_env(env)._sm_message(
+                    order.with_env(env), product.with_env(env), ordered, available, missing
+                )
             ),
         }
 

@@ -241,39 +241,10 @@ class SalesTarget(models.Model):
         return SQL(", ").join(rows)
 
     def _refresh_actuals(self):
-        """Recompute the actuals of these targets with one aggregate per metric, then rank them."""
+        """Recompute and store the actuals of these targets, then rank them."""
         if not self:
             return
-        self.env.flush_all()
-        targets = self._targets_sql()
-        actuals = {target_id: dict.fromkeys(METRICS, 0) for target_id in self.ids}
-        for metric, (source, aggregate) in self._actuals_sources().items():
-            self.env.cr.execute(
-                SQL(
-                    """
-                WITH targets(id, scope, user_id, team_id, company_id, dfrom, dto) AS (VALUES %(targets)s),
-                     src AS (%(source)s)
-                SELECT t.id, %(aggregate)s
-                  FROM targets t
-                  JOIN src s ON s.user_id = t.user_id AND (s.company_id IS NULL OR s.company_id = t.company_id)
-                            AND s.date >= t.dfrom AND s.date < t.dto
-                 WHERE t.scope = 'user'
-                 GROUP BY t.id
-                 UNION ALL
-                SELECT t.id, %(aggregate)s
-                  FROM targets t
-                  JOIN src s ON s.team_id = t.team_id AND (s.company_id IS NULL OR s.company_id = t.company_id)
-                            AND s.date >= t.dfrom AND s.date < t.dto
-                 WHERE t.scope = 'team'
-                 GROUP BY t.id
-                    """,
-                    targets=targets,
-                    source=source,
-                    aggregate=aggregate,
-                )
-            )
-            for target_id, value in self.env.cr.fetchall():
-                actuals[target_id][metric] = value or 0
+        actuals = self._read_actuals()
         now = fields.Datetime.now()
         for target in self:
             values = actuals[target.id]
@@ -287,6 +258,49 @@ class SalesTarget(models.Model):
                 }
             )
         self._refresh_ranks()
+
+    def _read_actuals(self, metrics=METRICS):
+        """{target id: {metric: actual}} of these targets as of now, one aggregate per metric;
+        writes nothing (what ``_refresh_actuals`` stores)."""
+        actuals = {target_id: dict.fromkeys(metrics, 0) for target_id in self.ids}
+        if not self:
+            return actuals
+        self.env.flush_all()
+        for metric in metrics:
+            self.env.cr.execute(self._actuals_sql(metric))
+            for target_id, value in self.env.cr.fetchall():
+                actuals[target_id][metric] = value or 0
+        return actuals
+
+    def _actuals_sql(self, metric):
+        """SQL of rows (id, value): the actual ``metric`` of each of these targets, computed from
+        ``_actuals_sources`` as ``_refresh_actuals`` stores it (unrounded; a target without any
+        source row is left out). To use inside another query, e.g. the KPIs' target attainment."""
+        if not self:
+            return SQL("SELECT NULL::int AS id, NULL::numeric AS value WHERE FALSE")
+        source, aggregate = self._actuals_sources()[metric]
+        return SQL(
+            """
+            WITH targets(id, scope, user_id, team_id, company_id, dfrom, dto) AS (VALUES %(targets)s),
+                 src AS (%(source)s)
+            SELECT t.id, %(aggregate)s AS value
+              FROM targets t
+              JOIN src s ON s.user_id = t.user_id AND (s.company_id IS NULL OR s.company_id = t.company_id)
+                        AND s.date >= t.dfrom AND s.date < t.dto
+             WHERE t.scope = 'user'
+             GROUP BY t.id
+             UNION ALL
+            SELECT t.id, %(aggregate)s AS value
+              FROM targets t
+              JOIN src s ON s.team_id = t.team_id AND (s.company_id IS NULL OR s.company_id = t.company_id)
+                        AND s.date >= t.dfrom AND s.date < t.dto
+             WHERE t.scope = 'team'
+             GROUP BY t.id
+            """,
+            targets=self._targets_sql(),
+            source=source,
+            aggregate=aggregate,
+        )
 
     def _actuals_sources(self):
         """{metric: (source SQL, aggregate SQL)}: each source yields key, company_id, user_id,

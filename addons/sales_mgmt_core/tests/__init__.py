@@ -11,6 +11,7 @@ from . import (
     test_lead_assignment,
     test_order_approval,
     test_order_import,
+    test_order_import_i18n,
     test_order_import_numbers,
     test_order_import_properties,
     test_partner_credit_controls,

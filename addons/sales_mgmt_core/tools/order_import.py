@@ -7,15 +7,27 @@ Nothing here touches the database.
 """
 
 import csv
-import datetime
 import io
-import math
 import re
 import zipfile
 from dataclasses import dataclass, field
-from decimal import Decimal
 
 import openpyxl
+
+from odoo.tools.translate import LazyTranslate
+
+from .messages import LazyJoin, TranslatableError
+from .order_import_cells import (  # noqa: F401  (re-exported: ``order_import.X`` is what other code imports)
+    DATE_FORMATS,
+    MAX_DATE,
+    MAX_NUMBER,
+    MIN_DATE,
+    CellError,
+    parse_date,
+    parse_number,
+)
+
+_lt = LazyTranslate(__name__, default_lang="en_US")
 
 COLUMNS = {
     "order_ref": "Order Reference",
@@ -26,6 +38,17 @@ COLUMNS = {
     "date_order": "Order Date",
     "commitment_date": "Delivery Date",
     "note": "Note",
+}
+#: The columns' names in messages (translated; the headers of a file are matched on COLUMNS and COLUMNS_ZH).
+COLUMN_LABELS = {
+    "order_ref": _lt("Order Reference"),
+    "customer": _lt("Customer"),
+    "product": _lt("Product"),
+    "quantity": _lt("Quantity"),
+    "price_unit": _lt("Unit Price"),
+    "date_order": _lt("Order Date"),
+    "commitment_date": _lt("Delivery Date"),
+    "note": _lt("Note"),
 }
 # Chinese headers are accepted as well: a sheet exported by a Chinese shop system needs no renaming.
 COLUMNS_ZH = {
@@ -42,34 +65,18 @@ REQUIRED = ("order_ref", "customer", "product", "quantity")
 MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_CELL_CHARS = 1000
 MAX_ROWS = 100_000
-DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d.%m.%Y", "%Y/%m/%d", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S")
-# Numbers from this magnitude on are refused: floats no longer hold their cents, and Odoo's
-# rounding of quantities and amounts overflows long before 1e308.
-MAX_NUMBER = 1e15
-# Dates outside these years are typing errors; near year 1 or 9999 Odoo's time zone
-# conversions and date arithmetic (delivery lead times) overflow.
-MIN_DATE = datetime.datetime(1900, 1, 1)
-MAX_DATE = datetime.datetime(2999, 12, 31, 23, 59, 59)
 MAX_CELL_INT = 10**MAX_CELL_CHARS
-NUMBER_RE = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
-GROUPED_RE = {sep: re.compile(rf"[+-]?[0-9]{{1,3}}(?:\{sep}[0-9]{{3}})+") for sep in ",."}
-THOUSANDS_OR_DECIMALS_RE = re.compile(r"[+-]?[1-9][0-9]{0,2},[0-9]{3}")
-NOT_FINITE = {"nan", "snan", "qnan", "inf", "infinity"}
 
 
-class SheetError(ValueError):
-    """The file as a whole cannot be read (empty, wrong columns, not a sheet)."""
-
-
-class CellError(ValueError):
-    """One cell cannot be used: the message names its column, what was expected and what came."""
+class SheetError(TranslatableError, ValueError):
+    """The file as a whole cannot be read (empty, wrong columns, not a sheet); ``message`` is lazy."""
 
 
 @dataclass
 class Row:
     number: int  # as the user sees it: header is row 1
     values: dict = field(default_factory=dict)
-    errors: list = field(default_factory=list)
+    errors: list = field(default_factory=list)  # lazy translations (and text): render them for the reader
 
 
 def _normalise_header(text):
@@ -89,15 +96,15 @@ def read_rows(content, filename, data_only=False):
     they can be refused; ``True`` gives the values Excel last computed.
     """
     if not content:
-        raise SheetError("The file is empty.")
+        raise SheetError(_lt("The file is empty."))
     if len(content) > MAX_FILE_BYTES:
-        raise SheetError(f"The file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB.")
+        raise SheetError(_lt("The file is larger than %(size)s MB.", size=MAX_FILE_BYTES // (1024 * 1024)))
     name = (filename or "").lower()
     if name.endswith((".xlsx", ".xlsm")) or content[:2] == b"PK":
         try:
             workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=data_only)
         except (zipfile.BadZipFile, KeyError, OSError, ValueError) as e:
-            raise SheetError(f"This is not a readable XLSX file ({e}).") from e
+            raise SheetError(_lt("This is not a readable XLSX file (%(error)s).", error=str(e))) from e
         sheet = workbook.worksheets[0]
         rows = []
         try:
@@ -108,8 +115,12 @@ def read_rows(content, filename, data_only=False):
             # openpyxl cannot read past it, so the row is named here.
             held = re.search(r"'(.*)'", str(e))
             raise SheetError(
-                f"Row {len(rows) + 1}: a cell stored as a number holds '{(held.group(1) if held else e)!s:.30}', "
-                "which is not a number. Type a number in it (or clear it) and upload the file again."
+                _lt(
+                    "Row %(row)s: a cell stored as a number holds '%(value)s', which is not a number. Type a number "
+                    "in it (or clear it) and upload the file again.",
+                    row=len(rows) + 1,
+                    value=f"{(held.group(1) if held else e)!s:.30}",
+                )
             ) from e
         finally:
             workbook.close()
@@ -126,7 +137,7 @@ def read_rows(content, filename, data_only=False):
         try:  # newline="": the csv module splits lines itself (old Mac files end them with \r alone)
             rows = list(csv.reader(io.StringIO(text, newline=""), dialect))
         except csv.Error as e:  # NUL characters, unterminated quotes in strict dialects
-            raise SheetError(f"This is not a readable CSV file ({e}).") from e
+            raise SheetError(_lt("This is not a readable CSV file (%(error)s).", error=str(e))) from e
     return [r for r in rows if any(c not in (None, "") for c in r)]
 
 
@@ -137,141 +148,22 @@ def read_sheet(content, filename):
     """
     rows = read_rows(content, filename)
     if not rows:
-        raise SheetError("The file is empty.")
+        raise SheetError(_lt("The file is empty."))
     header = [_normalise_header(h) for h in rows[0]]
-    missing = [COLUMNS[c] for c in REQUIRED if c not in header]
+    missing = [COLUMN_LABELS[c] for c in REQUIRED if c not in header]
     if missing:
         raise SheetError(
-            "Missing columns: {}. Expected a header row with: {}.".format(
-                ", ".join(missing), ", ".join(COLUMNS.values())
+            _lt(
+                "Missing columns: %(missing)s. Expected a header row with: %(expected)s.",
+                missing=LazyJoin(missing),
+                expected=LazyJoin(COLUMN_LABELS.values()),
             )
         )
     if len(rows) == 1:
-        raise SheetError("The file has a header but no order lines.")
+        raise SheetError(_lt("The file has a header but no order lines."))
     if len(rows) - 1 > MAX_ROWS:
-        raise SheetError(f"The file has more than {MAX_ROWS} lines; split it.")
+        raise SheetError(_lt("The file has more than %(count)s lines; split it.", count=MAX_ROWS))
     return header, rows[1:]
-
-
-def _shown(value):
-    """The cell as the user typed it, short enough for a message."""
-    if isinstance(value, int) and abs(value) >= 10**30:  # longer than shown; str() refuses 4,300+ digits
-        return f"~{'-' if value < 0 else ''}1e{int(abs(value).bit_length() * math.log10(2))}"
-    return str(value).strip()[:30]
-
-
-def _decimals(number):
-    """Significant decimals of a finite Decimal (trailing zeros do not count)."""
-    _sign, digits, exponent = number.as_tuple()
-    zeros = len(digits) - len("".join(map(str, digits)).rstrip("0"))
-    return max(0, -(exponent + zeros)) if any(digits) else 0
-
-
-def _number_text(text, label):
-    """The text of a number cell in Python's notation; a comma or a dot may separate the
-    decimals, either may group thousands when the other one separates the decimals."""
-    compact = re.sub(r"[ \u00a0\u202f]", "", text)
-    if compact.lower().lstrip("+-") in NOT_FINITE:
-        raise CellError(f"{label}: '{_shown(text)}' is not a finite number (expected digits such as 12 or 12.5).")
-    if "," in compact and "." in compact:
-        decimal_sep = "," if compact.rfind(",") > compact.rfind(".") else "."
-        group_sep = "." if decimal_sep == "," else ","
-        integer, _sep, fraction = compact.rpartition(decimal_sep)
-        if GROUPED_RE[group_sep].fullmatch(integer):
-            compact = integer.replace(group_sep, "") + "." + fraction
-    elif compact.count(",") > 1 or compact.count(".") > 1:
-        group_sep = "," if "," in compact else "."
-        if GROUPED_RE[group_sep].fullmatch(compact):
-            compact = compact.replace(group_sep, "")
-    elif "," in compact:
-        if THOUSANDS_OR_DECIMALS_RE.fullmatch(compact):
-            integer, _sep, fraction = compact.partition(",")
-            raise CellError(
-                f"{label}: '{_shown(text)}' is ambiguous (the comma may separate thousands or decimals: "
-                f"write {integer}{fraction} or {integer}.{fraction})."
-            )
-        compact = compact.replace(",", ".")
-    if not NUMBER_RE.fullmatch(compact):
-        raise CellError(f"{label}: '{_shown(text)}' is not a number (expected digits such as 12 or 12.5).")
-    return compact
-
-
-def parse_number(value, label="Value", minimum=None, strict=False, digits=None):
-    """The finite float a cell holds, or :class:`CellError` naming ``label``.
-
-    Accepts numbers and text like ``12``, ``-3.5``, ``1 234,50``, ``1.234,50``, ``1,234.50``
-    or ``2e3``. Refused, never changed: text that is no number, NaN and infinities, numbers
-    of :data:`MAX_NUMBER` or more, a lone comma before exactly three digits (``1,000``: one
-    or a thousand?), numbers below ``minimum`` (at or below it when ``strict``) and, when
-    ``digits`` is given, numbers with more decimals (Odoo would round them).
-    """
-    if value is None or (isinstance(value, str) and not value.strip()):
-        raise CellError(f"{label}: the cell is empty (expected a number).")
-    if isinstance(value, bool) or not isinstance(value, int | float | str):
-        raise CellError(f"{label}: '{_shown(value)}' is not a number (expected digits such as 12 or 12.5).")
-    if isinstance(value, str):
-        exact = Decimal(_number_text(value.strip(), label))
-        too_large = abs(exact) >= MAX_NUMBER
-        decimals = _decimals(exact)
-    elif isinstance(value, float) and not math.isfinite(value):
-        raise CellError(f"{label}: '{_shown(value)}' is not a finite number (expected digits such as 12 or 12.5).")
-    else:
-        too_large = abs(value) >= MAX_NUMBER  # an int of any size compares without overflow
-        exact = Decimal(repr(value)) if not too_large else None
-        decimals = 0 if too_large else _decimals(exact)
-        if isinstance(value, float) and digits is not None and decimals > digits:
-            # binary noise of a computed cell (0.30000000000000004) is no extra decimal
-            decimals = digits if math.isclose(value, round(value, digits), rel_tol=1e-12) else decimals
-    if too_large:
-        raise CellError(f"{label}: '{_shown(value)}' is too large (expected less than {MAX_NUMBER:,.0f}).")
-    number = float(exact) + 0.0  # + 0.0: -0 is 0
-    if exact and not number:
-        raise CellError(f"{label}: '{_shown(value)}' is too small (it would be stored as 0).")
-    if minimum is not None and (number <= minimum if strict else number < minimum):
-        if strict:
-            raise CellError(f"{label} must be greater than {minimum:g} (got '{_shown(value)}').")
-        if minimum == 0:
-            raise CellError(f"{label} cannot be negative (got '{_shown(value)}').")
-        raise CellError(f"{label} cannot be less than {minimum:g} (got '{_shown(value)}').")
-    if digits is not None and decimals > digits:
-        raise CellError(
-            f"{label}: '{_shown(value)}' has {decimals} decimals (expected at most {digits}; round it in the file)."
-        )
-    return number
-
-
-def parse_date(value, label="Date"):
-    """The naive datetime a cell holds (a date is taken at midnight), or :class:`CellError`
-    naming ``label``: text in one of :data:`DATE_FORMATS`, between :data:`MIN_DATE` and
-    :data:`MAX_DATE`."""
-    if value is None or (isinstance(value, str) and not value.strip()):
-        raise CellError(f"{label}: the cell is empty (expected a date).")
-    if isinstance(value, datetime.datetime):
-        moment = value
-        if moment.tzinfo is not None:
-            try:
-                moment = moment.astimezone(datetime.timezone.utc).replace(tzinfo=None)
-            except OverflowError:
-                moment = datetime.datetime.min  # out of range: refused below
-    elif isinstance(value, datetime.date):
-        moment = datetime.datetime.combine(value, datetime.time())
-    else:
-        moment = None
-        text = str(value).strip() if isinstance(value, str) else None
-        for fmt in DATE_FORMATS if text else ():
-            try:
-                moment = datetime.datetime.strptime(text, fmt)
-                break
-            except ValueError:
-                continue
-        if moment is None:
-            raise CellError(f"{label}: '{_shown(value)}' is not a date (use YYYY-MM-DD, DD/MM/YYYY or DD.MM.YYYY).")
-    if not MIN_DATE <= moment <= MAX_DATE:
-        raise CellError(
-            f"{label}: '{_shown(value)}' is out of range (expected a date from {MIN_DATE:%Y-%m-%d} "
-            f"to {MAX_DATE:%Y-%m-%d})."
-        )
-    return moment
 
 
 def check_rows(header, raw_rows, digits=None):
@@ -284,36 +176,50 @@ def check_rows(header, raw_rows, digits=None):
     rows = []
     for index, raw in enumerate(raw_rows, start=2):
         row = Row(number=index)
+        refused = set()  # columns whose cell is refused as such: not reported as missing too
         for column, cell in zip(header, raw, strict=False):
             if column not in COLUMNS:
                 continue
+            label = COLUMN_LABELS[column]
             if isinstance(cell, str):
                 if len(cell) > MAX_CELL_CHARS:
+                    refused.add(column)
                     row.errors.append(
-                        f"{COLUMNS[column]}: the cell has {len(cell)} characters (at most {MAX_CELL_CHARS})."
+                        _lt(
+                            "%(label)s: the cell has %(count)s characters (at most %(maximum)s).",
+                            label=label,
+                            count=len(cell),
+                            maximum=MAX_CELL_CHARS,
+                        )
                     )
                     continue
                 text = cell.strip()
                 if text.startswith("="):  # an XLSX formula (read as text) or a CSV injection attempt
-                    row.errors.append(f"{COLUMNS[column]}: formulas are not accepted ({text[:30]}).")
+                    refused.add(column)
+                    row.errors.append(
+                        _lt("%(label)s: formulas are not accepted (%(formula)s).", label=label, formula=text[:30])
+                    )
                     continue
                 row.values[column] = text
             elif isinstance(cell, int) and not isinstance(cell, bool) and abs(cell) >= MAX_CELL_INT:
-                row.errors.append(f"{COLUMNS[column]}: the cell has more than {MAX_CELL_CHARS} digits.")
+                refused.add(column)
+                row.errors.append(
+                    _lt("%(label)s: the cell has more than %(maximum)s digits.", label=label, maximum=MAX_CELL_CHARS)
+                )
             else:
                 row.values[column] = cell
         for column in REQUIRED:
-            if row.values.get(column) in (None, "") and not any(e.startswith(COLUMNS[column]) for e in row.errors):
-                row.errors.append(f"{COLUMNS[column]} is required.")
+            if row.values.get(column) in (None, "") and column not in refused:
+                row.errors.append(_lt("%(label)s is required.", label=COLUMN_LABELS[column]))
         _check_number(row, "quantity", strict=True, digits=digits.get("quantity"))
         _check_number(row, "price_unit", strict=False, digits=digits.get("price_unit"))
         for column in ("date_order", "commitment_date"):
             value = row.values.pop(column, None)
             if value not in (None, ""):
                 try:
-                    row.values[column] = parse_date(value, COLUMNS[column])
+                    row.values[column] = parse_date(value, COLUMN_LABELS[column])
                 except CellError as error:
-                    row.errors.append(str(error))
+                    row.errors.append(error.message)
         for column in ("order_ref", "customer", "product", "note"):
             if row.values.get(column) is not None:
                 row.values[column] = str(row.values[column]).strip()
@@ -328,9 +234,9 @@ def _check_number(row, column, strict, digits):
     if value in (None, ""):
         return
     try:
-        row.values[column] = parse_number(value, COLUMNS[column], minimum=0, strict=strict, digits=digits)
+        row.values[column] = parse_number(value, COLUMN_LABELS[column], minimum=0, strict=strict, digits=digits)
     except CellError as error:
-        row.errors.append(str(error))
+        row.errors.append(error.message)
 
 
 def _check_order_consistency(rows):
@@ -342,4 +248,12 @@ def _check_order_consistency(rows):
             continue
         first = customers.setdefault(ref, (customer, row.number))
         if first[0] != customer:
-            row.errors.append(f"Order {ref}: customer '{customer}' differs from '{first[0]}' on row {first[1]}.")
+            row.errors.append(
+                _lt(
+                    "Order %(ref)s: customer '%(customer)s' differs from '%(first)s' on row %(row)s.",
+                    ref=ref,
+                    customer=customer,
+                    first=first[0],
+                    row=first[1],
+                )
+            )

@@ -18,7 +18,7 @@ SEGMENTS = [
     ("champions", "Champions"),
     ("loyal", "Loyal"),
     ("potential", "Potential"),
-    ("new", "New"),
+    ("new", "New customer"),
     ("at_risk", "At risk"),
     ("hibernating", "Hibernating"),
     ("lost", "Lost"),
@@ -26,7 +26,7 @@ SEGMENTS = [
 
 LIFECYCLE_STAGES = [
     ("prospect", "Prospect"),
-    ("new", "New"),
+    ("new", "New customer"),
     ("active", "Active"),
     ("at_risk", "At risk"),
     ("lapsed", "Lapsed"),

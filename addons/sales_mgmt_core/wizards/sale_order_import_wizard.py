@@ -7,6 +7,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from ..tools import order_import
+from ..tools.messages import render
 
 
 class SaleOrderImportWizard(models.TransientModel):
@@ -53,7 +54,7 @@ class SaleOrderImportWizard(models.TransientModel):
         try:
             header, raw_rows = order_import.read_sheet(base64.b64decode(self.file or b""), self.filename)
         except order_import.SheetError as e:
-            self.write({"file_error": str(e), "state": "preview"})
+            self.write({"file_error": e.render(self.env), "state": "preview"})
             return self._reopen()
         precision = self.env["decimal.precision"]
         digits = {
@@ -199,7 +200,8 @@ class SaleOrderImportWizard(models.TransientModel):
             "partner_id": values.get("partner_id", False),
             "product_id": values.get("product_id", False),
             "note": str(values.get("note") or "")[:1000] or False,
-            "error": "\n".join(row.errors) or False,
+            # the sheet's messages are lazy translations: in the user's language
+            "error": "\n".join(render(error, self.env) for error in row.errors) or False,
         }
 
     def _prepare_orders(self):
