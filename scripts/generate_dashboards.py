@@ -177,7 +177,8 @@ def stats_cells(current, previous, extra=None):
             average = f"=IF({col}3, {col}2/{col}3, {col}2*0)"
             cells[f"{col}{index}"] = "=" + formula.format(p=pivot_id) if formula else average
         cells[f"D{index}"] = f"=FORMAT.LARGE.NUMBER(B{index})"
-        cells[f"E{index}"] = f"=FORMAT.LARGE.NUMBER(C{index})"
+        # No comparison (rather than "up ∞%") when the previous period had none: an empty baseline.
+        cells[f"E{index}"] = f'=IF(C{index}, FORMAT.LARGE.NUMBER(C{index}), "")'
     cells.update(extra or {})
     return cells
 

@@ -5,15 +5,17 @@ confirmed. The held order must stay a quotation waiting for approval whatever th
 """
 
 import xmlrpc.client
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from odoo.tests import HttpCase, get_db_name, new_test_user, tagged
 
 PASSWORD = "appr_rpc_pw1"
+APPROVAL_TYPE = "sales_mgmt_core.mail_activity_type_order_approval"
 
 
-@tagged("post_install", "-at_install")
-class TestApprovalOverRpc(HttpCase):
+class HeldOrderOverRpc(HttpCase):
+    """A salesperson's customer over its credit limit: each ``_held()`` is a new held order."""
+
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -39,6 +41,9 @@ class TestApprovalOverRpc(HttpCase):
         self.assertEqual(order.approval_state, "pending")
         return order
 
+
+@tagged("post_install", "-at_install")
+class TestApprovalOverRpc(HeldOrderOverRpc):
     def _xmlrpc(self, model, method, args, kwargs=None):
         uid = self.xmlrpc_common.authenticate(get_db_name(), self.salesman.login, PASSWORD, {})
         return self.xmlrpc_object.execute_kw(get_db_name(), uid, PASSWORD, model, method, args, kwargs or {})
@@ -124,3 +129,80 @@ class TestApprovalOverRpc(HttpCase):
                     self.assertEqual(
                         self.env["sale.order"].search_count([("partner_id", "=", self.customer.id)]), before
                     )
+
+
+@tagged("post_install", "-at_install")
+class TestApprovalActivityOverRpc(HeldOrderOverRpc):
+    """The approvers' "Approve or reject" activities: a salesperson could unlink, mark done or edit
+    those of their held order, leaving it pending with nobody asked to decide. Matrix: salesperson /
+    other salesperson / approver / Sales administrator by every way of closing or changing one."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+
+        def user(login, group):
+            return new_test_user(cls.env, login, password=PASSWORD, groups=group)
+
+        cls.other_salesman = user("appr_act_sales2", "sales_mgmt_core.group_sales_mgmt_user")
+        cls.approver = user("appr_act_approver", "sales_mgmt_core.group_credit_approver")
+        cls.manager = user("appr_act_manager", "sales_mgmt_core.group_sales_mgmt_manager")
+
+    def _activities(self, order):
+        order.invalidate_recordset()
+        return order.activity_ids.filtered(lambda a: a.activity_type_id == self.env.ref(APPROVAL_TYPE))
+
+    def _xmlrpc_as(self, user, model, method, args, kwargs=None):
+        uid = self.xmlrpc_common.authenticate(get_db_name(), user.login, PASSWORD, {})
+        return self.xmlrpc_object.execute_kw(get_db_name(), uid, PASSWORD, model, method, args, kwargs or {})
+
+    def test_matrix(self):
+        deadline = (date.today() + timedelta(days=9)).isoformat()
+        operations = {
+            "unlink": ("unlink", []),
+            "action_feedback": ("action_feedback", [], {"feedback": "done"}),
+            "action_done": ("action_done", []),
+            "action_cancel": ("action_cancel", []),
+            "write deadline": ("write", [{"date_deadline": deadline}]),
+            "write assignee": ("write", [{"user_id": self.salesman.id}]),
+        }
+        allowed = {self.salesman: False, self.other_salesman: False, self.approver: True, self.manager: True}
+        for user, may in allowed.items():
+            for name, (method, extra, *kwargs) in operations.items():
+                with self.subTest(user=user.login, operation=name):
+                    order = self._held()
+                    activities = self._activities(order)
+                    if user == self.approver:  # the assignee, on their own activity
+                        activities = activities.filtered(lambda a: a.user_id == self.approver)
+                    self.assertTrue(activities)
+                    refused = None
+                    try:
+                        self._xmlrpc_as(user, "mail.activity", method, [activities.ids, *extra], *kwargs)
+                    except xmlrpc.client.Fault as fault:
+                        refused = fault.faultString
+                    if may:
+                        # action_cancel returns None, which XML-RPC cannot marshal: it ran all the same
+                        self.assertTrue(refused is None or "cannot marshal None" in refused, refused)
+                        activities.invalidate_recordset()
+                        changed = activities.with_context(active_test=False).exists()
+                        if method == "write":
+                            self.assertEqual(changed, activities)
+                            self.assertEqual(
+                                set(changed.mapped("date_deadline" if "deadline" in name else "user_id")),
+                                {date.fromisoformat(deadline)} if "deadline" in name else {self.salesman},
+                            )
+                        else:
+                            self.assertFalse(changed.filtered("active"), name)
+                    else:
+                        self.assertIsNotNone(refused, f"{name} by {user.login} was accepted")
+                        self.assertEqual(self._activities(order), activities)
+                        self.assertEqual(order.approval_state, "pending")
+                        if user == self.salesman:
+                            self.assertIn("Only the approver it is assigned to", refused)
+
+    def test_salesperson_can_still_cancel_the_held_order(self):
+        order = self._held()
+        self._xmlrpc_as(self.salesman, "sale.order", "action_cancel", [[order.id]])
+        order.invalidate_recordset()
+        self.assertEqual((order.state, order.approval_state), ("cancel", "none"))
+        self.assertFalse(self._activities(order))

@@ -1,20 +1,23 @@
 import base64
 import logging
 from ast import literal_eval
-from datetime import timedelta
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from dateutil.relativedelta import relativedelta
 from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
-from odoo.tools import formatLang
+from odoo.tools import format_datetime, formatLang
 
 from ..tools.kpi import FIGURES
 
 _logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 5
+SEND_HOUR = 7  # a new report is first sent at the start of the next period, 07:00 in the user's time zone
+STEPS = {"daily": relativedelta(days=1), "weekly": relativedelta(weeks=1), "monthly": relativedelta(months=1)}
 
 
 class SalesReportSubscription(models.Model):
@@ -50,7 +53,14 @@ class SalesReportSubscription(models.Model):
     )
     user_ids = fields.Many2many("res.users", string="Recipients", domain=[("share", "=", False)])
     group_ids = fields.Many2many("res.groups", string="Recipient Groups")
-    next_date = fields.Datetime("Next Send", required=True, default=fields.Datetime.now, tracking=True)
+    next_date = fields.Datetime(
+        "Next Send",
+        required=True,
+        default=lambda self: self._next_period_start(self.env.context.get("default_frequency") or "weekly"),
+        tracking=True,
+        help="A new report is first sent at the start of the next period (day, Monday or 1st of the month), "
+        "07:00 in your time zone.",
+    )
     last_sent = fields.Datetime(readonly=True)
     failure_count = fields.Integer(readonly=True)
     last_error = fields.Text(readonly=True)
@@ -61,6 +71,22 @@ class SalesReportSubscription(models.Model):
         tracking=True,
         help="Running: sent on schedule. Paused: not sent until resumed. Failing: the last runs failed.",
     )
+    missing_email = fields.Char(
+        "Recipients without E-mail",
+        compute="_compute_missing_email",
+        help="Recipients who have no e-mail address: they do not receive the report.",
+    )
+
+    @api.depends("user_ids.email", "group_ids.all_user_ids.email")
+    def _compute_missing_email(self):
+        for subscription in self:
+            subscription.missing_email = ", ".join(subscription._recipients_without_email().mapped("name"))
+
+    @api.onchange("frequency")
+    def _onchange_frequency(self):
+        """A new report starts at the next period of its frequency."""
+        if not self._origin.id and self.frequency:
+            self.next_date = self._next_period_start(self.frequency)
 
     @api.constrains("user_ids", "group_ids")
     def _check_recipients(self):
@@ -85,25 +111,97 @@ class SalesReportSubscription(models.Model):
                     )
                 ) from error
 
-    def _recipients(self):
+    def _all_recipients(self):
         self.ensure_one()
         users = self.user_ids | self.group_ids.all_user_ids
-        return users.filtered(lambda u: u.active and not u.share and u.email)
+        return users.filtered(lambda u: u.active and not u.share)
+
+    def _recipients(self):
+        return self._all_recipients().filtered("email")
+
+    def _recipients_without_email(self):
+        return self._all_recipients().filtered(lambda u: not u.email)
+
+    @api.model
+    def _next_period_start(self, frequency, now=None):
+        """Start of the next day, week (Monday) or month after ``now``, at 07:00 in the user's
+        time zone, as a naive UTC datetime."""
+        try:
+            tz = ZoneInfo(self.env.context.get("tz") or self.env.user.tz or "UTC")
+        except (KeyError, ValueError):
+            tz = ZoneInfo("UTC")
+        utc = ZoneInfo("UTC")
+        now = now or fields.Datetime.now()
+        local = now.replace(tzinfo=utc).astimezone(tz)
+        day = local.date()
+        start = {
+            "daily": day,
+            "weekly": day - timedelta(days=day.weekday()),
+            "monthly": day.replace(day=1),
+        }[frequency]
+        candidate = datetime.combine(start, time(SEND_HOUR), tz)
+        while candidate <= local:
+            candidate = datetime.combine(candidate.date() + STEPS[frequency], time(SEND_HOUR), tz)
+        return candidate.astimezone(utc).replace(tzinfo=None)
 
     def action_send_now(self):
-        """Send the report of the last period now; the schedule (next send, retries) is left as it is."""
-        errors = []
+        """Send the report of the last period now. The schedule is left as it is, unless its next
+        send would repeat the period just sent: then it moves to the next period (and says so)."""
+        messages, errors, warn = [], [], False
         for subscription in self:
-            errors += subscription._send(manual=True)
+            now = fields.Datetime.now()
+            sent = len(subscription._recipients())
+            send_errors = subscription._send(manual=True)
+            errors += send_errors
+            delivered = sent - len(send_errors)
+            messages.append(
+                self.env._("%(name)s: sent to %(count)s recipient(s).", name=subscription.name, count=delivered)
+            )
+            missing = subscription._recipients_without_email()
+            if missing:
+                warn = True
+                messages.append(self.env._("Skipped, no e-mail address: %s.", ", ".join(missing.mapped("name"))))
+            if delivered and subscription._repeats_period(now):
+                warn = True
+                subscription.next_date = subscription._next_date_after(now)
+                messages.append(
+                    self.env._(
+                        "The next scheduled send would have repeated this period: it moves to %s.",
+                        format_datetime(self.env, subscription.next_date),
+                    )
+                )
         if errors:
-            message, kind = self.env._("Not sent: %s", "; ".join(errors)), "danger"
-        else:
-            message, kind = self.env._("The report is on its way to its recipients."), "success"
+            messages.append(self.env._("Not sent: %s", "; ".join(errors)))
+        kind = "danger" if errors else ("warning" if warn else "success")
         return {
             "type": "ir.actions.client",
             "tag": "display_notification",
-            "params": {"message": message, "type": kind, "sticky": bool(errors)},
+            "params": {
+                "message": " ".join(messages),
+                "type": kind,
+                "sticky": kind != "success",
+                # The form then shows the new last sent date (and the next send, if moved).
+                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
+            },
         }
+
+    def _repeats_period(self, now):
+        """Whether the next scheduled send would send the same period as one sent at ``now``
+        (the cron sends the period before the time it runs)."""
+        self.ensure_one()
+        if self.state == "paused":
+            return False
+        when = max(self.next_date, now)
+        return self._period_for(self.env.user, when) == self._period_for(self.env.user, now)
+
+    def _next_date_after(self, now):
+        """The schedule moved by whole periods until its send covers a later period than ``now``'s."""
+        self.ensure_one()
+        next_date = self.next_date
+        sent = self._period_for(self.env.user, now)
+        while next_date <= now or self._period_for(self.env.user, next_date) == sent:
+            next_date += STEPS[self.frequency]
+        return next_date
 
     def action_pause(self):
         self.write({"state": "paused"})
@@ -137,8 +235,7 @@ class SalesReportSubscription(models.Model):
         return first, today.replace(day=1) - timedelta(days=1)
 
     def _next_date(self):
-        step = {"daily": relativedelta(days=1), "weekly": relativedelta(weeks=1), "monthly": relativedelta(months=1)}
-        return self.next_date + step[self.frequency]
+        return self.next_date + STEPS[self.frequency]
 
     def _send(self, manual=False):
         """Build and queue one e-mail per recipient; errors are logged and retried, never dropped.
@@ -154,18 +251,23 @@ class SalesReportSubscription(models.Model):
             except Exception as error:  # any failure is recorded and retried
                 _logger.exception("Sales report subscription %s failed for user %s", self.id, user.id)
                 errors.append(f"{user.name}: {error}")
+        missing = self._recipients_without_email()
+        # Not an error (retrying would not help): said on the subscription and in its chatter.
+        skipped = self.env._("Not sent to %s: no e-mail address.", ", ".join(missing.mapped("name"))) if missing else ""
+        if skipped:
+            self.message_post(body=skipped)
         if manual:
             if errors:
-                self.write({"last_error": "\n".join(errors)})
+                self.write({"last_error": "\n".join([*errors, skipped]).strip()})
                 self.message_post(body=self.env._("Sending now failed: %s", "; ".join(errors)))
             else:
-                self.write({"last_sent": fields.Datetime.now(), "last_error": False})
+                self.write({"last_sent": fields.Datetime.now(), "last_error": skipped or False})
             return errors
         if errors:
             self.write(
                 {
                     "failure_count": self.failure_count + 1,
-                    "last_error": "\n".join(errors),
+                    "last_error": "\n".join([*errors, skipped]).strip(),
                     "state": "failing" if self.failure_count + 1 >= MAX_ATTEMPTS else self.state,
                 }
             )
@@ -178,7 +280,7 @@ class SalesReportSubscription(models.Model):
                     "last_sent": fields.Datetime.now(),
                     "next_date": self._next_date(),
                     "failure_count": 0,
-                    "last_error": False,
+                    "last_error": skipped or False,
                     "state": "ok",
                 }
             )

@@ -5,8 +5,11 @@ from odoo.tools import SQL, format_date
 class SalesCohortReport(models.Model):
     """Monthly cohort retention: customers by month of first order x months since.
 
-    One row per (company, cohort month, months since first order) with the customers who
-    ordered in that month and the cohort's size; retention = customers / cohort size.
+    One row per (company, cohort month, month since the first order until the current month) with
+    the customers who ordered in that month (0 included) and the cohort's size; retention =
+    customers / cohort size, a ratio shown as a percentage. A total (several cohorts or months) is
+    the retention of the customers it covers, sum(customers) / sum(cohort sizes), not a sum or a
+    maximum of percentages.
     """
 
     _name = "sales.cohort.report"
@@ -19,7 +22,23 @@ class SalesCohortReport(models.Model):
     months_since = fields.Integer("Months Since First Order", readonly=True, aggregator=False)
     customers = fields.Integer("Active Customers", readonly=True)
     cohort_size = fields.Integer(readonly=True, aggregator="max")
-    retention = fields.Float("Retention %", readonly=True, aggregator="max", digits=(16, 1))
+    retention = fields.Float(
+        readonly=True,
+        aggregator="avg",
+        digits=(16, 4),
+        help="Customers of the cohort who ordered in the month / customers of the cohort. Totals: active "
+        "customers / cohort customers over the cohorts and months they cover.",
+    )
+
+    def _read_group_select(self, aggregate_spec, query):
+        """Retention of a group of cells: its customers over its cohorts' sizes (weighted)."""
+        if not aggregate_spec.startswith("retention:"):
+            return super()._read_group_select(aggregate_spec, query)
+        return SQL(
+            "COALESCE(SUM(%(customers)s)::float / NULLIF(SUM(%(size)s), 0), 0)",
+            customers=self._field_to_sql(self._table, "customers", query),
+            size=self._field_to_sql(self._table, "cohort_size", query),
+        )
 
     @api.depends("cohort_month", "months_since")
     def _compute_display_name(self):
@@ -41,18 +60,29 @@ class SalesCohortReport(models.Model):
                 SELECT company_id, customer, MIN(month) AS cohort FROM orders GROUP BY 1, 2
             ), sizes AS (
                 SELECT company_id, cohort, COUNT(*) AS size FROM firsts GROUP BY 1, 2
-            ), cells AS (
+            ), counts AS (
                 SELECT o.company_id, f.cohort,
                        ((EXTRACT(YEAR FROM o.month) - EXTRACT(YEAR FROM f.cohort)) * 12
                         + EXTRACT(MONTH FROM o.month) - EXTRACT(MONTH FROM f.cohort))::int AS months_since,
                        COUNT(*) AS customers
                   FROM orders o JOIN firsts f ON f.company_id = o.company_id AND f.customer = o.customer
                  GROUP BY 1, 2, 3
+            ), cells AS (
+                -- Every month from the cohort's first to the current one: a month without orders is 0.
+                SELECT s.company_id, s.cohort, s.size, m.months_since
+                  FROM sizes s
+                 CROSS JOIN LATERAL generate_series(
+                       0,
+                       GREATEST(((EXTRACT(YEAR FROM now()) - EXTRACT(YEAR FROM s.cohort)) * 12
+                                 + EXTRACT(MONTH FROM now()) - EXTRACT(MONTH FROM s.cohort))::int, 0)
+                 ) AS m(months_since)
             )
             SELECT ROW_NUMBER() OVER (ORDER BY c.company_id, c.cohort, c.months_since) AS id,
-                   c.company_id, c.cohort AS cohort_month, c.months_since, c.customers,
-                   s.size AS cohort_size, ROUND(100.0 * c.customers / s.size, 1) AS retention
-              FROM cells c JOIN sizes s ON s.company_id = c.company_id AND s.cohort = c.cohort
+                   c.company_id, c.cohort AS cohort_month, c.months_since, COALESCE(n.customers, 0) AS customers,
+                   c.size AS cohort_size, COALESCE(n.customers, 0)::float / c.size AS retention
+              FROM cells c
+              LEFT JOIN counts n
+                ON n.company_id = c.company_id AND n.cohort = c.cohort AND n.months_since = c.months_since
             """
         )
 

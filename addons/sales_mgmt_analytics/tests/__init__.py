@@ -8,9 +8,11 @@ from . import (
     test_kpi_read_only,
     test_kpi_screen,
     test_readable_figures,
+    test_report_figures_r2,
     test_report_returns,
     test_sales_analysis,
     test_salesperson_access,
+    test_subscription_schedule,
     test_tool_properties,
     test_tour,
 )

@@ -25,13 +25,18 @@ class TestTrendUnit(unittest.TestCase):
 class TestCustomerBehaviour(AnalyticsCommon):
     def test_cohorts(self):
         rows = self.env["sales.cohort.report"].search([("company_id", "=", self.company.id)])
-        cells = {(r.cohort_month, r.months_since): (r.customers, r.cohort_size, r.retention) for r in rows}
+        # Months up to November 2026 (later ones, 0 customers, appear as the months go by).
+        cells = {
+            (r.cohort_month, r.months_since): (r.customers, r.cohort_size, r.retention)
+            for r in rows
+            if r.cohort_month.month + r.months_since <= 11 and r.cohort_month.year == 2026
+        }
         self.assertEqual(
             cells,
             {
-                (date(2026, 10, 1), 0): (1, 1, 100.0),
-                (date(2026, 10, 1), 1): (1, 1, 100.0),
-                (date(2026, 11, 1), 0): (1, 1, 100.0),
+                (date(2026, 10, 1), 0): (1, 1, 1.0),
+                (date(2026, 10, 1), 1): (1, 1, 1.0),
+                (date(2026, 11, 1), 0): (1, 1, 1.0),
             },
         )
 

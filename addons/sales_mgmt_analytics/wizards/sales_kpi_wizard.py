@@ -109,7 +109,14 @@ class SalesKpiWizard(models.TransientModel):
         if self.group_by == "none":
             return [total]
         rows = sorted(Kpi.get_kpis(*period, self.group_by), key=lambda r: (-(r.get("revenue") or 0), r["name"]))
-        return [self._prepare_line(row, sequence=index) for index, row in enumerate(rows)] + [total]
+        lines = [self._prepare_line(row, sequence=index) for index, row in enumerate(rows)]
+        # A group with nothing to show (e.g. only complaints without an order, or, by channel, only
+        # opportunities) is not listed: an empty line. The totals line still counts its figures.
+        return [line for line in lines if self._has_figures(line)] + [total]
+
+    @api.model
+    def _has_figures(self, vals):
+        return any(value for name, value in vals.items() if name not in ("name", "sequence", "is_total"))
 
     def _prepare_line(self, row, sequence=0, is_total=False):
         vals = {"name": row.get("name"), "sequence": 10000 if is_total else sequence, "is_total": is_total}

@@ -40,18 +40,21 @@ class SalesTrendWizard(models.TransientModel):
         ):
             series.setdefault(categ, {})[month.date().replace(day=1)] = revenue
         lines = []
+        no_category = self.env._("No category")
         for categ, by_month in series.items():
             values = [by_month.get(m, 0.0) for m in months]
             averages = trend.moving_average(values, self.window)
+            group = {"categ_id": categ.id, "group_name": categ.display_name or no_category}
             for month, value, average in zip(months, values, averages, strict=True):
-                lines.append(
-                    Command.create({"categ_id": categ.id, "month": month, "revenue": value, "moving_average": average})
-                )
-            for i, value in enumerate(trend.seasonal_forecast(values, self.forecast_months)):
+                lines.append(Command.create({**group, "month": month, "revenue": value, "moving_average": average}))
+            # The group's history starts with its first sale: the months before are not zeros to
+            # project (a category sold for two months has no sales one season earlier).
+            start = next((i for i, value in enumerate(values) if value), len(values))
+            for i, value in enumerate(trend.seasonal_forecast(values[start:], self.forecast_months)):
                 lines.append(
                     Command.create(
                         {
-                            "categ_id": categ.id,
+                            **group,
                             "month": months[-1] + relativedelta(months=i + 1),
                             "forecast": value,
                             "is_forecast": True,
@@ -65,7 +68,7 @@ class SalesTrendWizard(models.TransientModel):
             "res_model": "sales.trend.line",
             "view_mode": "graph,list,kanban",
             "domain": [("wizard_id", "=", self.id)],
-            "context": {"graph_groupbys": ["month:month", "categ_id"]},
+            "context": {"graph_groupbys": ["month:month", "group_name"]},
         }
 
 
@@ -75,16 +78,28 @@ class SalesTrendLine(models.TransientModel):
     _order = "categ_id, month"
 
     wizard_id = fields.Many2one("sales.trend.wizard", required=True, ondelete="cascade")
-    categ_id = fields.Many2one("product.category", "Category")
+    categ_id = fields.Many2one("product.category", "Product Category")
+    group_name = fields.Char("Category", help='The product category, or "No category".')
     month = fields.Date()
     currency_id = fields.Many2one("res.currency", default=lambda self: self.env.company.currency_id)
     revenue = fields.Monetary()
     moving_average = fields.Monetary()
     forecast = fields.Monetary()
+    revenue_or_forecast = fields.Monetary(
+        "Revenue / Forecast",
+        compute="_compute_revenue_or_forecast",
+        store=True,
+        help="The revenue of past months, the forecast of the months to come: one line on the chart.",
+    )
     is_forecast = fields.Boolean("Forecast Period")
+
+    @api.depends("revenue", "forecast", "is_forecast")
+    def _compute_revenue_or_forecast(self):
+        for line in self:
+            line.revenue_or_forecast = line.forecast if line.is_forecast else line.revenue
 
     @api.depends("categ_id", "month")
     def _compute_display_name(self):
         for line in self:
             month = format_date(self.env, line.month, date_format="MMM y") if line.month else ""
-            line.display_name = " · ".join(filter(None, (line.categ_id.display_name, month)))
+            line.display_name = " · ".join(filter(None, (line.group_name, month)))

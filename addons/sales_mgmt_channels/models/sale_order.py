@@ -110,27 +110,33 @@ class SaleOrder(models.Model):
                 ]
             )
             open_alerts.filtered(lambda a: a.severity != "critical").write({"severity": "critical"})
-            note = self.env._(
-                "Sold by %(channel)s beyond the stock: %(products)s.",
-                channel=order.channel_id.name,
-                products=", ".join(
-                    self.env._(
-                        "%(product)s %(qty)s %(uom)s missing",
-                        product=product.display_name,
-                        qty=formatLang(self.env, qty, dp="Product Unit"),
-                        uom=product.uom_id.name,
-                    )
-                    for product, qty in short.items()
-                ),
-            )
             users = order.channel_id._responsible_user(order)
             for product in short:
                 users |= product.with_company(order.company_id).responsible_id or order.company_id.sm_purchase_user_id
-            order.message_post(body=note)
+            order.message_post(body=order._sm_oversold_note(short))
             for user in users:
+                # in the assignee's language: texts, product and unit names, quantities
+                in_lang = order.with_context(lang=user.lang or self.env.lang)
                 order.activity_schedule(
                     "mail.mail_activity_data_warning",
-                    summary=self.env._("Oversold: replenish or tell the buyer"),
-                    note=note,
+                    summary=in_lang.env._("Oversold: replenish or tell the buyer"),
+                    note=in_lang._sm_oversold_note(short),
                     user_id=user.id,
                 )
+
+    def _sm_oversold_note(self, short):
+        """What a channel sold beyond the stock ({product: missing quantity}), in ``self.env``'s language."""
+        self.ensure_one()
+        return self.env._(
+            "Sold by %(channel)s beyond the stock: %(products)s.",
+            channel=self.channel_id.name,
+            products=", ".join(
+                self.env._(
+                    "%(product)s %(qty)s %(uom)s missing",
+                    product=product.with_env(self.env).display_name,
+                    qty=formatLang(self.env, qty, dp="Product Unit"),
+                    uom=product.uom_id.with_env(self.env).name,
+                )
+                for product, qty in short.items()
+            ),
+        )

@@ -105,13 +105,15 @@ class SalesChannel(models.Model):
         for partner_id, duplicate_ids in rows:
             partner = partners.browse(partner_id)
             partner.sm_possible_duplicate_ids = [Command.set(duplicate_ids)]
+            user = self._responsible_user()
+            lang_env = self.with_context(lang=user.lang or self.env.lang).env  # the assignee's language
             partner.activity_schedule(
                 "sales_mgmt_channels.mail_activity_type_possible_duplicate",
-                summary=self.env._("Possible duplicate customer"),
-                note=self.env._(
+                summary=lang_env._("Possible duplicate customer"),
+                note=lang_env._(
                     "Created by channel %s with the same name and postal code as an existing customer.", self.name
                 ),
-                user_id=self._responsible_user().id,
+                user_id=user.id,
             )
 
     def _address_values(self, address, country):

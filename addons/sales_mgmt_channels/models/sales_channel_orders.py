@@ -42,11 +42,23 @@ class SalesChannel(models.Model):
             ("pricelist_id", pricelist),
             ("fiscal_position_id", self.fiscal_position_id),
             ("warehouse_id", self.warehouse_id),
-            ("team_id", self.team_id),
-            ("user_id", self.user_id),
         ):
             if value:
                 vals[fname] = value.id
+        vals.update(self._prepare_order_salesperson(partner))
+        return vals
+
+    def _prepare_order_salesperson(self, partner):
+        """Salesperson and team of a new order: the channel's salesperson, else the customer's own
+        (Odoo's rule for a customer with an account manager), else none; never whoever runs the
+        import (an integration user, or OdooBot for scheduled pulls and queue jobs), which Odoo's
+        defaults would give. The team: the channel's, else the salesperson's (Odoo's rule), else none."""
+        user = self.user_id or partner.user_id or partner.commercial_partner_id.user_id
+        vals = {"user_id": user.id}
+        if self.team_id:
+            vals["team_id"] = self.team_id.id
+        elif not user:
+            vals["team_id"] = False  # Odoo would take the importing user's team
         return vals
 
     def _currency(self, code):

@@ -16,6 +16,8 @@ from ..tools import normalise
 _logger = logging.getLogger(__name__)
 _lt = LazyTranslate(__name__, default_lang="en_US")
 NOT_NEWER = _lt("Not newer than the imported version.")
+#: Marketplaces by channel type, as messages name them (in the reader's language)
+PLATFORMS = {"shopify": "Shopify", "woocommerce": "WooCommerce", "taobao": _lt("Taobao / Tmall")}
 BATCH_SIZE = 200
 #: Imported orders: no "created" chatter message (the import record tells where the order came
 #: from); later changes are tracked as usual.
@@ -209,7 +211,35 @@ class SalesChannel(models.Model):
                         )
                     ]
                 ) from error
-        return normalise.parse_order(raw, prices_include_tax=self.prices_include_tax)
+        try:
+            return normalise.parse_order(raw, prices_include_tax=self.prices_include_tax)
+        except normalise.PayloadError:
+            if record.source_format == "normalised" and not {"updated_at", "lines"} & raw.keys():
+                # another format altogether (e.g. a Shopify order sent to import_orders): say that, once
+                raise normalise.PayloadError([self._not_normalised_message(raw)]) from None
+            raise
+
+    def _not_normalised_message(self, raw):
+        """Why a payload stored as normalised is not one; names this channel's own format when it is that."""
+        if self.channel_type in PLATFORMS:
+            adapter = get_adapter(self.channel_type)(self._adapter_config(with_secrets=False), None)
+            try:
+                own_format = bool(adapter.updated_at(raw))
+            except (AttributeError, TypeError, ValueError):
+                own_format = False
+            if own_format:
+                return _lt(
+                    "this is a %(platform)s order, not a normalised one: import_orders and the webhook take orders "
+                    "in the normalised JSON format (id, updated_at, status, currency, customer, lines, total; see "
+                    "the module's README). %(platform)s orders come in through the channel's pulls (Pull Orders "
+                    "Now, or the scheduled pull).",
+                    platform=PLATFORMS[self.channel_type],
+                )
+        return _lt(
+            "this is not an order in the normalised JSON format (it has neither updated_at nor lines): "
+            "import_orders and the webhook take normalised orders (id, updated_at, status, currency, customer, "
+            "lines, total; see the module's README)."
+        )
 
     def _peek_record(self, record):
         """{external_ref, channel_updated_at} read as well as can be from a record whose payload did not

@@ -172,9 +172,11 @@ class SalesChannel(models.Model):
     def _confirmation_failed(self, order, error):
         message = self.env._("The paid order could not be confirmed: %s", error)
         order.message_post(body=message)
+        user = self._responsible_user(order)
+        lang_env = self.with_context(lang=user.lang or self.env.lang).env  # the assignee's language
         order.activity_schedule(
             "mail.mail_activity_data_warning",
-            summary=self.env._("Confirm the paid channel order"),
-            note=message,
-            user_id=self._responsible_user(order).id,
+            summary=lang_env._("Confirm the paid channel order"),
+            note=lang_env._("The paid order could not be confirmed: %s", error),
+            user_id=user.id,
         )

@@ -2,6 +2,8 @@ import contextlib
 import logging
 from datetime import timedelta
 
+from markupsafe import Markup
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
@@ -68,7 +70,9 @@ class SalesChannel(models.Model):
         except (ChannelHTTPError, AdapterError) as exc:
             error = exc  # kept on the run in every language
             _logger.warning("Channel %s: pull failed: %s", self.id, exc)
-            self.message_post(body=self.env._("Pull failed: %s", render(exc, self.env)))
+            # the sentence for the seller, then the technical line under it (escaped, not linkified)
+            text = self.env._("Pull failed: %s", render(exc, self.env))
+            self.message_post(body=Markup("<br/>").join(text.splitlines()))
         if bad_pages and not error:
             error = _lt(
                 "%(count)s page(s) of the channel's answer could not be read: kept as failed import records "

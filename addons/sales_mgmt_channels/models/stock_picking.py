@@ -82,11 +82,12 @@ class StockPicking(models.Model):
         delivery with an activity for the salesperson; *Send to Channel* queues it again."""
         self.sm_fulfilment_state = "failed"
         self.message_post(body=self.env._("The channel refused the shipment: %s", message))
+        user = self.sale_id.user_id or self.env.user
         self.activity_schedule(
             "mail.mail_activity_data_todo",
-            summary=self.env._("Shipment not accepted by the channel"),
+            summary=self.with_context(lang=user.lang or self.env.lang).env._("Shipment not accepted by the channel"),
             note=message,
-            user_id=(self.sale_id.user_id or self.env.user).id,
+            user_id=user.id,
         )
         return f"failed: {message}"
 

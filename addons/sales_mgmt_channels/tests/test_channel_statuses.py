@@ -136,6 +136,23 @@ class TestChannelStatuses(SalesMgmtCommon):
         self.assertIn(self.buyer_user, users, "the product's purchase responsible is told")
         self.assertIn(sale.user_id or self.env.ref("base.user_admin"), users)
         # An unpaid order short of stock still waits for approval.
+        self._unpaid_short_order_waits()
+
+    def test_oversell_activity_in_the_assignees_language(self):
+        """Imported by an en_US integration, the purchase responsible (zh_CN) reads the activity in Chinese."""
+        self.env["res.lang"]._activate_lang("zh_CN")
+        self.env["ir.module.module"]._load_module_terms(["sales_mgmt_channels"], ["zh_CN"], overwrite=True)
+        self.buyer_user.lang = "zh_CN"
+        self.json.with_user(self.integration).import_orders([order()])
+        sale = self.env["sale.order"].search([("channel_id", "=", self.json.id)])
+        activity = sale.activity_ids.filtered(lambda a: a.user_id == self.buyer_user)
+        self.assertTrue(activity.summary.startswith("超卖") and "请补货" in activity.summary, activity.summary)
+        self.assertIn("缺少", str(activity.note))
+        self.assertIn(
+            "beyond the stock", str(sale.message_ids.mapped("body")), "the chatter note: the importer's language"
+        )
+
+    def _unpaid_short_order_waits(self):
         self.json.with_user(self.integration).import_orders([order(id="1002", status="pending")])
         pending = self.env["sale.order"].search([("channel_order_ref", "=", "1002")])
         pending.action_confirm()

@@ -93,7 +93,10 @@ def field_of(item, key):
 
 
 def shown(value, size=40):
-    """A received value as a message shows it: its repr, at most ``size`` characters of it."""
+    """A received value as a message shows it: its repr, at most ``size`` characters of it; "nothing" for
+    an absent value (never Python's 'None')."""
+    if value is None:
+        return describe(value)
     return repr(str(value)[:size])
 
 

@@ -5,6 +5,7 @@ from . import (
     crm_team_member,
     customer_segmentation,
     customer_tier,
+    mail_activity,
     mail_template,
     product_category,
     product_product,
@@ -32,4 +33,5 @@ from . import (
     stock_picking,
     stock_quant,
     stock_warehouse_orderpoint,
+    utm_source,
 )

@@ -110,10 +110,12 @@ class CrmLead(models.Model):
             approvers = lead.team_id.user_id or self.env.ref("sales_team.group_sale_manager").user_ids[:1]
             if not approvers:
                 raise UserError(self.env._("Nobody can approve: the sales team has no leader."))
-            lead.activity_schedule(
+            # in the approver's language, whoever asks
+            lang_lead = lead.with_context(lang=approvers[0].lang or self.env.lang)
+            lang_lead.activity_schedule(
                 "sales_mgmt_core.mail_activity_type_stage_approval",
                 user_id=approvers[0].id,
-                summary=self.env._("Approve stage %s", lead.sm_requested_stage_id.name),
+                summary=lang_lead.env._("Approve stage %s", lang_lead.sm_requested_stage_id.name),
             )
         return True
 
@@ -251,14 +253,16 @@ class CrmLead(models.Model):
         done = self._sm_with_open_activity(xmlid)
         reminded = self.filtered(lambda lead: lead.id not in done)
         for lead in reminded:
-            lead.activity_schedule(
+            # in the salesperson's language (the cron writes as en_US)
+            lang_lead = lead.with_context(lang=lead.user_id.lang or self.env.lang)
+            lang_lead.activity_schedule(
                 xmlid,
                 date_deadline=followup.local_date(now, lead.user_id.tz),
                 user_id=lead.user_id.id,
-                note=self.env._(
+                note=lang_lead.env._(
                     "No activity or stage change for %(days)s business days in stage %(stage)s.",
-                    days=lead.stage_id.sm_max_idle_days,
-                    stage=lead.stage_id.name,
+                    days=lang_lead.stage_id.sm_max_idle_days,
+                    stage=lang_lead.stage_id.name,
                 ),
             )
         self.write({"sm_followup_state": "reminded", "sm_followup_date": now})
@@ -271,11 +275,12 @@ class CrmLead(models.Model):
         for lead in self:
             leader = lead.team_id.user_id
             if leader and lead.id not in done:
-                lead.activity_schedule(
+                lang_lead = lead.with_context(lang=leader.lang or self.env.lang)  # the leader's language
+                lang_lead.activity_schedule(
                     xmlid,
                     date_deadline=followup.local_date(now, leader.tz),
                     user_id=leader.id,
-                    note=self.env._(
+                    note=lang_lead.env._(
                         "%(user)s has not followed up %(lead)s despite a reminder.",
                         user=lead.user_id.name,
                         lead=lead.display_name,

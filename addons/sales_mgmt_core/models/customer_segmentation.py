@@ -408,10 +408,9 @@ class SalesCustomerSegmentation(models.AbstractModel):
                 continue
             st = stats_by_id[sc.partner_id]
             wanted = {tag_ids["frequency"][sc.frequency_band], tag_ids["spend"][sc.spend_band]}
-            if company_state and st.state_id:
-                wanted.add(tag_ids["location"]["local" if st.state_id == company_state else "remote"])
-            elif company_country and st.country_id:
-                wanted.add(tag_ids["location"]["local" if st.country_id == company_country else "remote"])
+            band = seg.location_band(company_state, company_country, st.state_id, st.country_id)
+            if band:
+                wanted.add(tag_ids["location"][band])
             desired[sc.partner_id] = wanted
         for pid in reset_ids:
             if pid in owned:

@@ -2,6 +2,7 @@ import logging
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
+from odoo.tools import formatLang
 
 from ..tools import marks
 from ..tools.segmentation import LIFECYCLE_STAGES, SEGMENTS
@@ -112,6 +113,15 @@ class ResPartner(models.Model):
         groups=SALESMAN_GROUP,
         help="The customer's scores in the current company, when you may see them.",
     )
+    sm_scores_pending = fields.Boolean(
+        "Scores Being Updated",
+        compute="_compute_sm_scores_pending",
+        groups=SALESMAN_GROUP,
+        help="An order of this customer was confirmed or cancelled since its scores were computed.",
+    )
+    sm_scores_next_update = fields.Datetime(
+        "Next Score Update", compute="_compute_sm_scores_pending", groups=SALESMAN_GROUP
+    )
     sm_allowed_overdue_days = fields.Integer(
         "Allowed Overdue Days",
         company_dependent=True,
@@ -151,6 +161,15 @@ class ResPartner(models.Model):
         by_partner = {score.partner_id.id: score for score in scores}
         for partner in self:
             partner.sm_score_ids = by_partner.get(partner.commercial_partner_id.id, scores.browse())
+
+    def _compute_sm_scores_pending(self):
+        # the queue is a plain table (no access rules): whether a recompute is due is no secret
+        queued = self.env["sales.segment.queue"]._queued(self.commercial_partner_id.ids)
+        cron = self.env.ref("sales_mgmt_core.ir_cron_customer_segments_incremental", raise_if_not_found=False)
+        nextcall = cron.sudo().nextcall if cron and cron.sudo().active else False
+        for partner in self:
+            partner.sm_scores_pending = partner.commercial_partner_id.id in queued
+            partner.sm_scores_next_update = nextcall if partner.sm_scores_pending else False
 
     @api.depends_context("uid")
     def _compute_sm_can_edit_credit(self):
@@ -377,24 +396,28 @@ class ResPartner(models.Model):
                 )
             }
             model_id = self.env["ir.model"]._get_id("res.partner")
-            vals_list = [
-                {
-                    "res_model_id": model_id,
-                    "res_id": partner.id,
-                    "activity_type_id": activity_type.id,
-                    "automated": True,
-                    "user_id": partner.user_id.id,
-                    "date_deadline": today,
-                    "summary": self.env._(
-                        "Revisit %(tier)s customer: no order for %(days)s days",
-                        tier=partner.customer_tier_id.name,
-                        days=(today - partner.sm_last_order_date).days,
-                    ),
-                }
-                for partner in due
-                if partner.id not in open_ids
-            ]
-            created |= self.env["mail.activity"].create(vals_list)
+            todo = due.filtered(lambda p, o=open_ids: p.id not in o)
+            # In the salesperson's language (the cron writes as en_US): one create per language.
+            for lang, partners in todo.grouped(lambda p: p.user_id.lang or self.env.lang or "en_US").items():
+                lang_env = self.with_context(lang=lang).env
+                created |= lang_env["mail.activity"].create(
+                    [
+                        {
+                            "res_model_id": model_id,
+                            "res_id": partner.id,
+                            "activity_type_id": activity_type.id,
+                            "automated": True,
+                            "user_id": partner.user_id.id,
+                            "date_deadline": today,
+                            "summary": lang_env._(
+                                "Revisit %(tier)s customer: no order for %(days)s days",
+                                tier=partner.customer_tier_id.with_env(lang_env).name,
+                                days=formatLang(lang_env, (today - partner.sm_last_order_date).days, digits=0),
+                            ),
+                        }
+                        for partner in partners
+                    ]
+                )
         return created
 
     @api.model

@@ -70,7 +70,16 @@ class SaleOrder(models.Model):
         copy=False,
         help="Users who asked for, created or sold the order since it was held: none of them may approve it.",
     )
-    sm_has_approver = fields.Boolean("Has an Approver", compute="_compute_sm_approval_info")
+    sm_has_approver = fields.Boolean(
+        "Has an Approver",
+        compute="_compute_sm_approval_info",
+        help="The company has a Credit Approver who did not ask for, create or sell the order.",
+    )
+    sm_can_approve = fields.Boolean(
+        "Can Approve",
+        compute="_compute_sm_approval_info",
+        help="The current user may approve or reject this held order.",
+    )
     sm_approval_outdated = fields.Boolean(
         "Approval Outdated",
         compute="_compute_sm_approval_info",
@@ -82,7 +91,11 @@ class SaleOrder(models.Model):
     def _compute_sm_approval_info(self):
         approvers = self._sm_approvers_by_company()
         for order in self:
-            order.sm_has_approver = bool(approvers.get(order.company_id.id))
+            possible = approvers.get(order.company_id.id, self.env["res.users"]) - order._sm_involved_users()
+            order.sm_has_approver = bool(possible)
+            order.sm_can_approve = (
+                order.approval_state == "pending" and order.state in ("draft", "sent") and self.env.user in possible
+            )
             order.sm_approval_outdated = bool(
                 order.approval_state in ("pending", "approved")
                 and order.sm_approval_fingerprint
@@ -152,6 +165,12 @@ class SaleOrder(models.Model):
             missing = users - order.sudo().sm_approval_involved_user_ids
             if missing:
                 order._sm_system_write({"sm_approval_involved_user_ids": [Command.link(u.id) for u in missing]})
+
+    def _sm_involved_users(self):
+        """Users who may not decide on this order: who asked for, created or sold it."""
+        self.ensure_one()
+        order = self.sudo()
+        return (order.sm_approval_involved_user_ids | order.user_id | order.create_uid).sudo(False)
 
     def _sm_fingerprint(self):
         """What an approval holds for: customer, invoiced and delivery partners, company,
@@ -285,7 +304,9 @@ class SaleOrder(models.Model):
         for order in orders:
             order._sm_system_write({"approval_state": "none", "sm_approval_fingerprint": False})
             order.message_post(body=message, subtype_xmlid="mail.mt_note")
-        orders.activity_unlink(["sales_mgmt_core.mail_activity_type_order_approval"])
+        # whoever voids it (e.g. the salesperson cancelling a held order): approvers' activities only
+        # their assignee or an approver may remove (models/mail_activity.py)
+        orders.sudo().activity_unlink(["sales_mgmt_core.mail_activity_type_order_approval"])
         return orders
 
     def _sm_approvers_by_company(self):
@@ -295,7 +316,7 @@ class SaleOrder(models.Model):
 
     def _sm_schedule_approval_activities(self):
         approvers = self._sm_approvers_by_company().get(self.company_id.id, self.env["res.users"])
-        approvers -= self.sudo().sm_approval_involved_user_ids
+        approvers -= self._sm_involved_users()
         if not approvers:
             self.message_post(
                 body=self.env._(
@@ -332,8 +353,7 @@ class SaleOrder(models.Model):
                         order=order.name,
                     )
                 )
-            involved = order.sudo().sm_approval_involved_user_ids | order.user_id | order.create_uid
-            if self.env.user in involved:
+            if self.env.user in order._sm_involved_users():
                 raise UserError(
                     self.env._(
                         "You asked for, created or sold %(order)s: another Credit Approver must decide on it.",
@@ -371,7 +391,7 @@ class SaleOrder(models.Model):
                 ["sales_mgmt_core.mail_activity_type_order_approval"],
                 feedback=self.env._("Approved by %(user)s", user=self.env.user.name),
             )
-            order.message_post(body=Markup("<p>%s</p>%s") % (self.env._("Approved."), note))
+            order._sm_notify_decision(Markup("<p>%s</p>%s") % (self.env._("Approved."), note))
         return self.action_confirm()
 
     def action_reject(self, reason=None):
@@ -384,10 +404,17 @@ class SaleOrder(models.Model):
                 ["sales_mgmt_core.mail_activity_type_order_approval"],
                 feedback=self.env._("Rejected: %(reason)s", reason=reason),
             )
-            order.message_post(
-                body=self.env._("Rejected by %(user)s: %(reason)s", user=self.env.user.name, reason=reason)
+            order._sm_notify_decision(
+                self.env._("Rejected by %(user)s: %(reason)s", user=self.env.user.name, reason=reason)
             )
         return True
+
+    def _sm_notify_decision(self, body):
+        """Post the approver's decision in the chatter and in the inbox of the salesperson and of
+        whoever asked for the confirmation (not the approver)."""
+        self.ensure_one()
+        recipients = (self.user_id | self.sudo().sm_approval_requested_by_id).partner_id - self.env.user.partner_id
+        self.message_post(body=body, message_type="comment", subtype_xmlid="mail.mt_note", partner_ids=recipients.ids)
 
     def action_open_reject_wizard(self):
         return {

@@ -1,5 +1,7 @@
+from datetime import timedelta
+
 from odoo import api, fields, models
-from odoo.tools import SQL
+from odoo.tools import SQL, formatLang
 
 from ..tools.segmentation import LIFECYCLE_STAGES, SEGMENTS
 
@@ -23,6 +25,9 @@ SCORE_COLUMN_TYPES = {
     "purchase_propensity": "int4",
 }
 
+
+# An order this recent: no purchase propensity yet ("Just ordered"), as the views say.
+JUST_ORDERED_DAYS = 7
 
 # The rows are those of the current company: their values depend on it, like the
 # company-dependent fields of res.partner they come from.
@@ -88,6 +93,23 @@ class SalesCustomerScore(models.Model):
     predicted_next_order_date = fields.Date(readonly=True, depends_context=COMPANY)
     purchase_propensity = fields.Integer(readonly=True, aggregator="avg", depends_context=COMPANY)
     sm_winback_sent_date = fields.Date("Win-back Sent", readonly=True, depends_context=COMPANY)
+    propensity_label = fields.Char(
+        "Propensity",
+        compute="_compute_propensity_label",
+        help='How likely an order is soon (0-100 %), or "Just ordered" after an order of the last 7 days.',
+    )
+    just_ordered = fields.Boolean(compute="_compute_propensity_label")
+
+    @api.depends("sm_last_order_date", "purchase_propensity")
+    @api.depends_context("company", "tz", "lang")
+    def _compute_propensity_label(self):
+        since = fields.Date.context_today(self) - timedelta(days=JUST_ORDERED_DAYS)
+        for score in self:
+            score.just_ordered = bool(score.sm_last_order_date and score.sm_last_order_date >= since)
+            if score.just_ordered:
+                score.propensity_label = self.env._("Just ordered")
+            else:
+                score.propensity_label = f"{formatLang(self.env, score.purchase_propensity, digits=0)} %"
 
     @property
     def _table_query(self):

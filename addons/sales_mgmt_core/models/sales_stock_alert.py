@@ -2,7 +2,7 @@ import logging
 from datetime import timedelta
 
 from odoo import SUPERUSER_ID, api, fields, models
-from odoo.tools import SQL, float_round
+from odoo.tools import SQL, float_round, formatLang
 
 from ..tools import inventory
 
@@ -152,6 +152,7 @@ class SalesStockAlert(models.Model):
         demand = self._average_daily_demand([k[0] for k in breaches], warehouses) if breaches else {}
         now = fields.Datetime.now()
         to_create = []
+        changed = self.browse()
         for key, (product_id, warehouse_id, free, forecast, threshold) in breaches.items():
             cover = inventory.days_of_cover(free, demand.get(key, 0.0))
             values = {
@@ -171,11 +172,13 @@ class SalesStockAlert(models.Model):
                     for fname, value in values.items()
                 ):
                     alert.write(values)
+                    changed |= alert
             else:
                 to_create.append(dict(values, product_id=product_id, warehouse_id=warehouse_id, date_detected=now))
         recovered = open_alerts.filtered(lambda a: (a.product_id.id, a.warehouse_id.id) not in breaches)
         recovered.write({"state": "resolved", "date_resolved": now})
         recovered.activity_unlink(["sales_mgmt_core.mail_activity_type_stock_alert"])
+        changed._sm_refresh_activities()
         created = self._create_new_alerts(to_create)
         return {"created": len(created), "resolved": len(recovered), "open": len(breaches)}
 
@@ -204,29 +207,71 @@ class SalesStockAlert(models.Model):
                         alerts |= self.with_context(mail_create_nolog=True, tracking_disable=True).create(vals)
                 except Exception:
                     _logger.info("Stock alert for %s already raised concurrently", vals)
-        model_id = self.env["ir.model"]._get_id(self._name)
-        activity_type = self.env.ref("sales_mgmt_core.mail_activity_type_stock_alert")
-        self.env["mail.activity"].sudo().create(
-            [
-                {
-                    "res_model_id": model_id,
-                    "res_id": alert.id,
-                    "activity_type_id": activity_type.id,
-                    "automated": True,
-                    "user_id": alert.user_id.id,
-                    "summary": self.env._(
-                        "%(product)s below safety stock in %(warehouse)s: %(free)s free, %(threshold)s needed",
-                        product=alert.product_id.display_name,
-                        warehouse=alert.warehouse_id.name,
-                        free=round(alert.free_qty, 2),
-                        threshold=round(alert.threshold, 2),
-                    ),
-                }
-                for alert in alerts
-                if alert.user_id
-            ]
-        )
+        alerts._sm_schedule_activities()
         return alerts
+
+    # ------------------------------------------------------------------ activities
+    def _sm_activity_summary(self, lang):
+        """The activity text of this alert in ``lang`` (its assignee's): product and unit names
+        in that language, quantities formatted as that language writes them, with the unit."""
+        self.ensure_one()
+        alert = self.with_context(lang=lang)
+        env = alert.env
+        unit = alert.uom_id.name or ""
+
+        def qty(value):
+            return f"{formatLang(env, value, dp='Product Unit')} {unit}".strip()
+
+        return env._(
+            "%(product)s below safety stock in %(warehouse)s: %(free)s free, %(threshold)s needed",
+            product=alert.product_id.display_name,
+            warehouse=alert.warehouse_id.name,
+            free=qty(alert.free_qty),
+            threshold=qty(alert.threshold),
+        )
+
+    def _sm_schedule_activities(self):
+        """An activity for the purchase responsible of each alert, written in the responsible's
+        language (a cron writes as en_US): one create per language."""
+        activity_type = self.env.ref("sales_mgmt_core.mail_activity_type_stock_alert")
+        model_id = self.env["ir.model"]._get_id(self._name)
+        with_user = self.filtered("user_id")
+        for lang, alerts in with_user.grouped(lambda a: a.user_id.lang or self.env.lang or "en_US").items():
+            # created in that language too: the activity's document name and its e-mail follow it
+            self.env["mail.activity"].sudo().with_context(lang=lang).create(
+                [
+                    {
+                        "res_model_id": model_id,
+                        "res_id": alert.id,
+                        "activity_type_id": activity_type.id,
+                        "automated": True,
+                        "user_id": alert.user_id.id,
+                        "summary": alert._sm_activity_summary(lang),
+                    }
+                    for alert in alerts
+                ]
+            )
+
+    def _sm_refresh_activities(self):
+        """Re-evaluated figures changed: the open activities say the current ones."""
+        activity_type = self.env.ref("sales_mgmt_core.mail_activity_type_stock_alert")
+        activities = (
+            self.env["mail.activity"]
+            .sudo()
+            .search(
+                [
+                    ("res_model", "=", self._name),
+                    ("res_id", "in", self.ids),
+                    ("activity_type_id", "=", activity_type.id),
+                ]
+            )
+        )
+        alerts = {alert.id: alert for alert in self}
+        for activity in activities:
+            lang = activity.user_id.lang or self.env.lang or "en_US"
+            summary = alerts[activity.res_id]._sm_activity_summary(lang)
+            if activity.summary != summary:
+                activity.summary = summary
 
     def _quantities(self, warehouses, product_ids=None):
         """(product, warehouse, free, forecast, threshold) of every storable active product

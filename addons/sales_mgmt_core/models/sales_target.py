@@ -65,6 +65,11 @@ class SalesTarget(models.Model):
     rank = fields.Integer(readonly=True, aggregator="min", help="Rank among targets of the same period and scope.")
     score_previous = fields.Float("Previous Score", readonly=True, aggregator="avg")
     score_trend = fields.Float("Trend", readonly=True, aggregator="avg", help="Score minus the previous period's.")
+    has_previous_score = fields.Boolean(
+        "Has a Previous Target",
+        readonly=True,
+        help="The same salesperson or team had a target the period before: previous score and trend mean something.",
+    )
 
     _user_period_unique = models.UniqueIndex(
         "(company_id, period_type, date_from, user_id) WHERE (scope = 'user')",
@@ -390,6 +395,7 @@ class SalesTarget(models.Model):
                 before = previous_score.get(key)
                 vals = {
                     "rank": ranks[target.id],
+                    "has_previous_score": before is not None,
                     "score_previous": before or 0.0,
                     "score_trend": round(target.score - before, 2) if before is not None else 0.0,
                 }

@@ -94,6 +94,10 @@ class TestOrderImport(SalesMgmtOrderCommon):
         self.assertIn("Customer is required", errors[7])
         self.assertEqual(errors[8], "")
         self.assertIn("differs from", errors[9])
+        # a cell that is not a number shows in the error, never as a 0 in the preview
+        lines = {line.row: line for line in wizard.line_ids}
+        self.assertEqual((lines[2].has_quantity, lines[2].has_price), (True, True))
+        self.assertEqual((lines[5].has_quantity, lines[5].has_price), (False, False))
         with self.assertRaises(UserError):
             wizard.action_import()
         self.assertEqual(self._order_count(), before)

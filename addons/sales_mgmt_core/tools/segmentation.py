@@ -204,6 +204,23 @@ def spend_band(m_score):
     return "big" if m_score >= 4 else "mid" if m_score >= 2 else "small"
 
 
+def location_band(company_state, company_country, state, country):
+    """'local', 'remote' or None (unknown) for a customer of a company.
+
+    Same state when the company has one; same country only when the company has no state.
+    A customer without a state is remote when its country differs, unknown otherwise (the
+    same country says nothing about the state)."""
+    if company_state:
+        if state:
+            return "local" if state == company_state else "remote"
+        if country and company_country and country != company_country:
+            return "remote"
+        return None
+    if company_country and country:
+        return "local" if country == company_country else "remote"
+    return None
+
+
 @dataclass
 class TierRule:
     """What :func:`match_tier` needs of a tier (see ``sales.customer.tier``)."""

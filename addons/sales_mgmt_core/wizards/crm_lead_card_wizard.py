@@ -39,7 +39,8 @@ class CrmLeadCardWizard(models.TransientModel):
             if parsed[fname]:
                 self[fname] = parsed[fname]
         if parsed["phone"] or parsed["mobile"]:
-            self.phone = parsed["phone"] or parsed["mobile"]
+            # A lead has one phone field: the mobile reaches the person, the landline a switchboard.
+            self.phone = parsed["mobile"] or parsed["phone"]
         if parsed["country_code"]:
             # The phone number is read with this country: +86 or a Chinese card means China.
             country = self.env["res.country"].search([("code", "=", parsed["country_code"])], limit=1)

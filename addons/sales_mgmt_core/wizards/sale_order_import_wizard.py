@@ -195,6 +195,7 @@ class SaleOrderImportWizard(models.TransientModel):
             "quantity": values.get("quantity") if isinstance(values.get("quantity"), float) else 0.0,
             "price_unit": values.get("price_unit") if isinstance(values.get("price_unit"), float) else 0.0,
             "has_price": isinstance(values.get("price_unit"), float),
+            "has_quantity": isinstance(values.get("quantity"), float),
             "date_order": values.get("date_order") or False,
             "commitment_date": values.get("commitment_date") or False,
             "partner_id": values.get("partner_id", False),
@@ -243,6 +244,7 @@ class SaleOrderImportLine(models.TransientModel):
     quantity = fields.Float(digits="Product Unit")
     price_unit = fields.Float(digits="Product Price")
     has_price = fields.Boolean()
+    has_quantity = fields.Boolean()
     date_order = fields.Datetime()
     commitment_date = fields.Datetime()
     note = fields.Text()
