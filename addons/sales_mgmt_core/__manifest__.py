@@ -2,7 +2,7 @@
     "name": "Sales Management Core",
     "summary": "Customer tiers and segments, approvals, stock alerts and sales automation "
     "on top of Sales, Inventory and CRM",
-    "version": "19.0.1.1.0",
+    "version": "19.0.1.2.0",
     "category": "Sales/Sales",
     "license": "LGPL-3",
     "author": "Sales Management Team",

@@ -11,6 +11,7 @@ from odoo.tools import mute_logger
 from .common import SalesMgmtOrderCommon
 
 ENGINE = "odoo.addons.sales_mgmt_core.models.customer_segmentation.SalesCustomerSegmentation"
+TAGS = "odoo.addons.sales_mgmt_core.models.customer_segmentation_tags.SalesCustomerSegmentation"
 
 
 @tagged("post_install", "-at_install")
@@ -213,7 +214,11 @@ class TestCustomerSegments(SalesMgmtOrderCommon):
         def boom(*args, **kwargs):
             raise RuntimeError("tag sync failed")
 
-        with patch(f"{ENGINE}._sync_tags", boom), self.assertRaises(RuntimeError), mute_logger("odoo.sql_db"):
+        with (
+            patch(f"{TAGS}._sync_tags", boom),
+            self.assertRaises(RuntimeError),
+            mute_logger("odoo.sql_db"),
+        ):
             self._recompute()
         self.assertFalse(self.vip.rfm_segment)
         self.assertFalse(self.vip.customer_tier_id)
