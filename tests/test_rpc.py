@@ -127,7 +127,7 @@ class TestExternalApi(HttpCase):
         self.assertEqual(rows[0]["sm_order_count"], 1)
         self.assertEqual(rows[0]["lifecycle_stage"], "new")
         self.assertTrue(rows[0]["rfm_segment"])
-        self.assertEqual(rows[0]["customer_tier_id"][1], "New customer")  # one order: below "Regular"
+        self.assertEqual(rows[0]["customer_tier_id"][1], "Newcomer")  # one order: below "Regular"
 
     def test_xmlrpc_salesman_cannot_recompute(self):
         uid = self._xmlrpc_uid("rpc_salesman", "rpc_salesman_pw1")

@@ -197,7 +197,9 @@ class SalesKpi(models.AbstractModel):
         # computed here as the targets compute it (sales.target._actuals_sql), so it counts the
         # orders confirmed since the targets' last refresh, without writing the targets; rounded
         # as the stored actual is (its currency's rounding), so both screens show the same figure.
-        target_key = self._group_column(group_by, "t", has_channel=False)
+        # Targets have no channel: grouped by channel, they are in the totals only.
+        if group_by == "channel":
+            return
         targets = self.env["sales.target"].search(
             [
                 ("scope", "=", "user"),
@@ -210,6 +212,7 @@ class SalesKpi(models.AbstractModel):
             """
             SELECT %(key)s AS key, SUM(%(target)s) AS target_revenue, SUM(%(actual)s) AS target_actual
               FROM sales_target t
+              LEFT JOIN (VALUES %(teams)s) tt(id, team_id) ON tt.id = t.id
               JOIN res_company co ON co.id = t.company_id
               JOIN res_currency cur ON cur.id = co.currency_id
               LEFT JOIN (%(actuals)s) a ON a.id = t.id
@@ -217,7 +220,14 @@ class SalesKpi(models.AbstractModel):
              WHERE t.id IN %(targets)s
              GROUP BY 1
             """,
-            key=target_key,
+            key=SQL("tt.team_id") if group_by == "team" else self._group_column(group_by, "t", has_channel=False),
+            teams=SQL(", ").join(
+                [
+                    SQL("(%s, %s::int)", target_id, team_id)
+                    for target_id, team_id in (self._target_teams(targets) if group_by == "team" else {}).items()
+                ]
+                or [SQL("(NULL::int, NULL::int)")]
+            ),
             # Targets are in their company's currency.
             target=Report._company_amount_sql(SQL("t.target_revenue")),
             actual=Report._company_amount_sql(
@@ -227,6 +237,28 @@ class SalesKpi(models.AbstractModel):
             currency_table=Report._currency_table_sql(companies),
             targets=tuple(targets.ids) or (None,),
         )
+
+    def _target_teams(self, targets):
+        """{target id: team id or None}: the group of a salesperson's target when grouping by team.
+
+        The target's team; else the salesperson's sales team; else the team Odoo gives the
+        salesperson's orders (``crm.team._get_default_team_id``), so that the target sits in the
+        row of the revenue it measures, never in "No sales team" beside another team's revenue.
+        """
+        Team = self.env["crm.team"].sudo().with_context(default_team_id=False)
+        defaults = {}
+        teams = {}
+        for target in targets.sudo():
+            team = target.team_id or target.user_id.sale_team_id
+            if not team:
+                key = (target.user_id.id, target.company_id.id)
+                if key not in defaults:
+                    defaults[key] = Team.with_company(target.company_id)._get_default_team_id(
+                        user_id=target.user_id.id, domain=Team._check_company_domain(target.company_id.id)
+                    )
+                team = defaults[key]
+            teams[target.id] = team.id or None
+        return teams
 
     def _visible_leads(self):
         query = self.env["crm.lead"].with_context(active_test=False)._search([])

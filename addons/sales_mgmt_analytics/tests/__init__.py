@@ -9,6 +9,7 @@ from . import (
     test_kpi_screen,
     test_readable_figures,
     test_report_figures_r2,
+    test_report_figures_r3,
     test_report_returns,
     test_sales_analysis,
     test_salesperson_access,

@@ -91,7 +91,7 @@ class TestTrendForecast(AnalyticsCommon):
     def test_forecast_per_group_and_one_line(self):
         wizard = self.env["sales.trend.wizard"].with_user(self.manager).create({"months": 24, "forecast_months": 3})
         action = wizard.action_compute()
-        self.assertEqual(action["context"]["graph_groupbys"], ["month:month", "group_name"])
+        self.assertEqual(action["context"]["graph_groupbys"], ["month:month", "kind"])
         lines = wizard.line_ids.filtered(lambda line: line.categ_id == self.p1.categ_id)
         future = lines.filtered("is_forecast")
         # Two months of history (October 100, November 750): their average, not the zero of a year before.

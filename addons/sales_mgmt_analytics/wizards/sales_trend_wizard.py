@@ -68,7 +68,9 @@ class SalesTrendWizard(models.TransientModel):
             "res_model": "sales.trend.line",
             "view_mode": "graph,list,kanban",
             "domain": [("wizard_id", "=", self.id)],
-            "context": {"graph_groupbys": ["month:month", "group_name"]},
+            # Actual and forecast as two series of stacked bars (their sum drawn as a line over
+            # them): the forecast stands apart and no line drops to 0 where the other kind starts.
+            "context": {"graph_groupbys": ["month:month", "kind"], "graph_mode": "bar", "graph_stacked": True},
         }
 
 
@@ -92,11 +94,23 @@ class SalesTrendLine(models.TransientModel):
         help="The revenue of past months, the forecast of the months to come: one line on the chart.",
     )
     is_forecast = fields.Boolean("Forecast Period")
+    kind = fields.Selection(
+        [("actual", "Actual"), ("forecast", "Forecast")],
+        "Type",
+        compute="_compute_kind",
+        store=True,
+        help="Actual: revenue of a past month; Forecast: projection of a month to come.",
+    )
 
     @api.depends("revenue", "forecast", "is_forecast")
     def _compute_revenue_or_forecast(self):
         for line in self:
             line.revenue_or_forecast = line.forecast if line.is_forecast else line.revenue
+
+    @api.depends("is_forecast")
+    def _compute_kind(self):
+        for line in self:
+            line.kind = "forecast" if line.is_forecast else "actual"
 
     @api.depends("categ_id", "month")
     def _compute_display_name(self):

@@ -131,7 +131,7 @@ class SalesChannel(models.Model):
         if address.masked:
             # A masked address (Taobao's receiver) never goes on the customer: country and state only.
             address = normalise.Address(country_code=address.country_code, state_code=address.state_code)
-        return {
+        values = {
             "name": customer.name,
             "email": customer.email or False,
             "phone": customer.phone or False,
@@ -140,6 +140,10 @@ class SalesChannel(models.Model):
             "company_id": False,
             "customer_tier_id": self.default_tier_id.id,
         }
+        if customer.lang and self.env["res.lang"]._get_code(customer.lang):
+            # the channel's hint (Taobao: zh_CN) when that language is active, else Odoo's default
+            values["lang"] = customer.lang
+        return values
 
     def _delivery_address(self, partner, address):
         """The customer's delivery contact for ``address``, created once. A masked receiver is kept

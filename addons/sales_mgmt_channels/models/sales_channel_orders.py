@@ -244,20 +244,35 @@ class SalesChannel(models.Model):
         def amount(value):
             return f"{float_repr(currency.round(float(value)), currency.decimal_places)} {currency.name}"
 
-        figures = _lt(
-            "Tax %(channel_tax)s in the channel, %(odoo_tax)s in Odoo (difference %(tax_diff)s); "
-            "total %(channel)s in the channel, %(odoo)s in Odoo (difference %(diff)s).",
-            channel_tax=amount(data.tax) if checks_tax else _lt("not stated"),
-            odoo_tax=amount(order.amount_tax),
-            tax_diff=amount(tax_difference) if checks_tax else "-",
-            channel=amount(data.total),
-            odoo=amount(order.amount_total),
-            diff=amount(difference),
-        )
+        if checks_tax:
+            figures = _lt(
+                "Tax %(channel_tax)s in the channel, %(odoo_tax)s in Odoo (difference %(tax_diff)s); "
+                "total %(channel)s in the channel, %(odoo)s in Odoo (difference %(diff)s).",
+                channel_tax=amount(data.tax),
+                odoo_tax=amount(order.amount_tax),
+                tax_diff=amount(tax_difference),
+                channel=amount(data.total),
+                odoo=amount(order.amount_total),
+                diff=amount(difference),
+            )
+        else:
+            figures = _lt(
+                "Total %(channel)s in the channel, %(odoo)s in Odoo (difference %(diff)s), of which %(odoo_tax)s of "
+                "tax added by Odoo; the order does not state its tax.",
+                channel=amount(data.total),
+                odoo=amount(order.amount_total),
+                diff=amount(difference),
+                odoo_tax=amount(order.amount_tax),
+            )
         if tax_wrong:
             advice = _lt(
                 "Map the channel's tax rates to Odoo taxes on the channel, or check its fiscal position and "
                 "the products' taxes."
+            )
+        elif not checks_tax and not currency.is_zero(order.amount_tax) and not self.fiscal_position_id:
+            advice = _lt(
+                "If the channel's prices include tax, tick Prices Include Tax on the channel and set its fiscal "
+                "position to the taxes its prices include; otherwise check the products' taxes and discounts."
             )
         else:
             advice = _lt("Check taxes, discounts and the channel's tax setting.")

@@ -3,6 +3,7 @@ from . import (
     test_adapters_properties,
     test_adapters_unit,
     test_channel_approval,
+    test_channel_demo_values,
     test_channel_documented_dates,
     test_channel_http_errors,
     test_channel_import,

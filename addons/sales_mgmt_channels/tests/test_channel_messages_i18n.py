@@ -90,6 +90,22 @@ class TestChannelMessagesLanguage(SalesMgmtCommon):
         self.assertIn("'two'", chinese, "what came is shown as received")
         for words in ("line 1", "quantity", "is not a number", "customer", "must be an object", "text"):
             self.assertNotIn(words, chinese, "labels and kinds are translated as well")
+        self.assertIn("; ", english)
+        self.assertIn("\uff1b", chinese, "problems separated by a full-width semicolon in Chinese")
+        self.assertNotIn("; ", chinese)
+
+    def test_total_of_an_order_without_its_tax_says_what_to_set(self):
+        """Odoo adds the products' taxes to an order that does not state its own: the message gives the
+        totals and the tax Odoo added, and advises the channel's tax settings (no "difference -")."""
+        taxed = self.env["account.tax"].create({"name": "VAT 13", "amount": 13, "type_tax_use": "sale"})
+        self.env["product.product"].create({"name": "C", "default_code": "SKU-C", "taxes_id": [Command.set(taxed.ids)]})
+        lines = [{"id": "L1", "sku": "SKU-C", "quantity": 1, "unit_price": "100.00"}]
+        record = self._import(order(lines=lines, shipping="0", total="100.00"))
+        english = self._read(record, self.reader_en)
+        self.assertIn("Total 100.00 USD in the channel, 113.00 USD in Odoo (difference 13.00 USD)", english)
+        self.assertIn("13.00 USD of tax added by Odoo", english)
+        self.assertIn("tick Prices Include Tax", english)
+        self.assertNotIn("difference -)", english)
 
     def test_unreadable_body_in_each_language(self):
         record = self._import("{not json")

@@ -81,6 +81,7 @@ class Customer:
     phone: str = ""
     address: Address = field(default_factory=Address)
     masked: bool = False  # the platform masked the buyer: name is the nick or "<Platform> buyer <uid>"
+    lang: str = ""  # a hint: the language a new customer is created in when it is active (Taobao: zh_CN)
 
 
 @dataclass
@@ -203,6 +204,7 @@ def parse_customer(raw, errors):
         phone=clean_text(raw.get("phone"), errors, CUSTOMER_LABELS["phone"], limit=64),
         address=parse_address(raw.get("address"), errors, CUSTOMER_LABELS["address"]) or Address(),
         masked=bool(raw.get("masked")),
+        lang=raw["lang"][:16] if isinstance(raw.get("lang"), str) else "",
     )
     if customer.email and "@" not in customer.email:
         errors.append(
@@ -212,7 +214,11 @@ def parse_customer(raw, errors):
                 value=shown(customer.email),
             )
         )
-    for key in ("name", "email", "phone"):
+    for key in ("email", "phone"):
+        if is_masked(getattr(customer, key)):
+            # never the customer's: dropped here, kept in the stored payload (and on the delivery address)
+            setattr(customer, key, "")
+    for key in ("name",):
         if is_masked(getattr(customer, key)):
             errors.append(
                 _lt(

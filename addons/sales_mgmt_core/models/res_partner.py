@@ -207,6 +207,15 @@ class ResPartner(models.Model):
             super(ResPartner, retiered).write({"customer_tier_date": fields.Date.context_today(self)})
         return result
 
+    # ------------------------------------------------------------------ tracking
+    def _track_get_default_log_message(self, tracked_fields):
+        """A tier change logs a line every reader may see: its tracking value is shown only to
+        who may read the tier (``groups``), and a message left with nothing visible reads as
+        "This message has been deleted" to the customer's salespeople."""
+        if "customer_tier_id" in tracked_fields:
+            return self.env._("Customer tier changed.")
+        return super()._track_get_default_log_message(tracked_fields)
+
     # ------------------------------------------------------------------ protected fields
     def _sm_can_edit_credit(self):
         return self.env.su or self.env.user.has_groups(CREDIT_GROUPS)

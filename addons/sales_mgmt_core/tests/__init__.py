@@ -23,6 +23,7 @@ from . import (
     test_partner_merge,
     test_partner_scores_access,
     test_partner_security_rpc,
+    test_partner_tier_chatter,
     test_sales_targets,
     test_sales_targets_display,
     test_security,

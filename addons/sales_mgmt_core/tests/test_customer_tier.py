@@ -11,7 +11,7 @@ from .common import SalesMgmtCommon
 class TestCustomerTier(SalesMgmtCommon):
     def test_default_tiers_shipped(self):
         names = self.env["sales.customer.tier"].search([]).mapped("name")
-        self.assertEqual(names[:4], ["VIP", "Gold", "Regular", "New customer"])
+        self.assertEqual(names[:4], ["VIP", "Gold", "Regular", "Newcomer"])
 
     def test_negative_threshold_rejected(self):
         with self.assertRaises(IntegrityError), mute_logger("odoo.sql_db"), self.env.cr.savepoint():

@@ -19,6 +19,14 @@ class TestDailyScreens(SalesMgmtCommon):
         return etree.fromstring(records.get_views([(view_id, view_type)])["views"][view_type]["arch"])
 
     # ------------------------------------------------------------------ held orders on a phone
+    def test_salesperson_lists_their_held_orders(self):
+        """Orders to Approve is in a plain salesperson's menu too: their own held orders (record rules)."""
+        menu = self.env.ref("sales_mgmt_core.sale_order_waiting_approval_menu")
+        visible = self.env["ir.ui.menu"].with_user(self.user_salesman)._visible_menu_ids()
+        self.assertIn(menu.id, visible)
+        domain = literal_eval(menu.action.domain)
+        self.assertEqual(domain, [("approval_state", "=", "pending")])
+
     def test_approve_is_the_first_header_button(self):
         """On a phone only the first visible header button shows: it is Approve for an approver."""
         arch = self._arch("sale.order", "form", self.user_approver, "sale.view_order_form")

@@ -16,6 +16,10 @@ from odoo.exceptions import UserError
 from odoo.tools.translate import LazyGettext
 
 DEFAULT_LANG = "en_US"
+# List separators of the languages written with full-width punctuation: the full-width
+# semicolon U+FF1B and the ideographic comma U+3001.
+FULL_WIDTH_SEPARATORS = {"; ": "\uff1b", ", ": "\u3001"}
+FULL_WIDTH_LANGS = ("zh", "ja")
 
 
 def lang_of(env_or_lang):
@@ -42,6 +46,13 @@ def render(message, env_or_lang=DEFAULT_LANG):
     return "" if message is None else str(message)
 
 
+def separator(text, lang):
+    """``text`` (a list separator: "; ", ", ") as written in ``lang``."""
+    if (lang or DEFAULT_LANG).split("_")[0] in FULL_WIDTH_LANGS:
+        return FULL_WIDTH_SEPARATORS.get(text, text)
+    return text
+
+
 def installed_langs(env):
     """en_US and the codes of every active language of ``env``'s database."""
     return sorted({DEFAULT_LANG, *(code for code, _name in env["res.lang"].get_installed())})
@@ -66,7 +77,8 @@ class LazyJoin(LazyGettext):
         self._separator = separator
 
     def _translate(self, lang=""):
-        return self._separator.join(render(item, lang or DEFAULT_LANG) for item in self._items)
+        lang = lang or DEFAULT_LANG
+        return separator(self._separator, lang).join(render(item, lang) for item in self._items)
 
     def __repr__(self):
         return f"LazyJoin({self._items!r}, {self._separator!r})"
@@ -91,7 +103,8 @@ class TranslatableError(Exception):
 
     def render(self, env_or_lang=DEFAULT_LANG):
         """The messages as text in the language of ``env_or_lang`` (an environment or a code)."""
-        return self.separator.join(render(message, env_or_lang) for message in self.messages)
+        lang = lang_of(env_or_lang)
+        return separator(self.separator, lang).join(render(message, lang) for message in self.messages)
 
     def __str__(self):
         return self.render(DEFAULT_LANG)

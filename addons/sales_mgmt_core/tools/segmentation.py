@@ -18,7 +18,7 @@ SEGMENTS = [
     ("champions", "Champions"),
     ("loyal", "Loyal"),
     ("potential", "Potential"),
-    ("new", "New customer"),
+    ("new", "First-time buyers"),
     ("at_risk", "At risk"),
     ("hibernating", "Hibernating"),
     ("lost", "Lost"),
