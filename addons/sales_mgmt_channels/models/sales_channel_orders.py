@@ -10,6 +10,8 @@ from odoo.addons.sales_mgmt_core.tools.messages import TranslatableUserError
 _logger = logging.getLogger(__name__)
 # Errors of an import are stored on its record in every language (the reader's, not the importer's).
 _lt = LazyTranslate(__name__, default_lang="en_US")
+# Key the adapters give an order line without SKU: the prefix and the item's title (Shopify's custom items).
+CUSTOM_ITEM_PREFIX = "custom:"
 
 
 class SalesChannel(models.Model):
@@ -301,5 +303,15 @@ class SalesChannel(models.Model):
                 else:
                     result[sku] = products[0]
         for sku in skus:
+            if sku.startswith(CUSTOM_ITEM_PREFIX):  # an item without SKU, keyed by its title (adapters)
+                result.setdefault(
+                    sku,
+                    _lt(
+                        "The item “%(title)s” has no SKU on the channel: map the key %(key)s to a product on the "
+                        "channel (Products tab), then retry.",
+                        title=sku.removeprefix(CUSTOM_ITEM_PREFIX),
+                        key=sku,
+                    ),
+                )
             result.setdefault(sku, _lt("Unknown SKU %s: map it to a product on the channel, then retry.", sku))
         return result

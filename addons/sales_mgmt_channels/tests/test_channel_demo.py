@@ -57,6 +57,7 @@ class TestChannelDemo(SalesMgmtCommon):
         self.assertEqual(sorted(shopify_run.record_ids.mapped("external_ref")), ["#1002", "#1004", "#1006"])
         failed = shopify_run.record_ids.filtered(lambda r: r.state == "failed")
         self.assertIn("custom:", failed.error, "custom items without SKU match no product")
+        self.assertIn("has no SKU on the channel: map the key custom:", failed.error, "said in words, not as a SKU")
         for record in taobao_run.record_ids | shopify_run.record_ids:
             self.assertEqual(record.source_format, record.channel_id.channel_type, "stored as the pull stores them")
         self.taobao.invalidate_recordset()
