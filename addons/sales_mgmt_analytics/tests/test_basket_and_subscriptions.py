@@ -4,7 +4,7 @@ from unittest.mock import patch
 
 import openpyxl
 
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, tagged
 
 from ..tools import basket
@@ -69,6 +69,23 @@ class TestSubscriptions(AnalyticsCommon):
                 **vals,
             )
         )
+
+    def test_salesperson_reads_only_the_reports_sent_to_them(self):
+        mine = self._subscription(name="Sam's and the manager's")
+        others = self._subscription(name="The manager's", user_ids=[(6, 0, self.manager.ids)])
+        by_group = self._subscription(
+            name="Every salesperson",
+            user_ids=[],
+            group_ids=[(6, 0, self.env.ref("sales_team.group_sale_salesman").ids)],
+        )
+        Subscription = self.env["sales.report.subscription"]
+        self.assertEqual(Subscription.with_user(self.sue).search([]), by_group)
+        self.assertEqual(Subscription.with_user(self.sam).search([]), mine | by_group)
+        self.assertEqual(
+            Subscription.with_user(self.manager).search([]) & (mine | others | by_group), mine | others | by_group
+        )
+        with self.assertRaises(AccessError):
+            others.with_user(self.sue).read(["user_ids"])
 
     def _mails(self, subscription):
         return self.env["mail.mail"].search([("model", "=", subscription._name), ("res_id", "=", subscription.id)])

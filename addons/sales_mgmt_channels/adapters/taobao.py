@@ -47,6 +47,8 @@ STATUSES = {
 }
 #: how a buyer without a readable nick is named (the open uid is per app: short, stable, not personal)
 SHORT_UID = 8
+#: the name of a buyer whose nick is masked, before a short open uid: "Taobao buyer" in Chinese
+BUYER_NAME = "\u6dd8\u5b9d\u4e70\u5bb6"
 #: the language a new Taobao buyer is created in (when it is active): Taobao is a Chinese marketplace
 BUYER_LANG = "zh_CN"
 
@@ -283,14 +285,15 @@ class TaobaoAdapter(Adapter):
 
     @staticmethod
     def _customer(raw):
-        """The buyer, never from the masked receiver: the nick when readable, else "Taobao buyer <uid>";
+        """The buyer, never from the masked receiver: the nick when readable, else "淘宝买家 <uid>" (a
+        name in the buyer's and seller's language: Taobao is a Chinese marketplace);
         ``lang`` is a hint for a new customer (the pipeline uses it when that language is active)."""
         uid, nick = raw.get("buyer_open_uid") or "", raw.get("buyer_nick") or ""
         readable = bool(nick) and not is_masked(nick)
         email = raw.get("buyer_email")
         return {
             "id": uid or (nick if readable else None),
-            "name": nick if readable else f"Taobao buyer {str(uid)[-SHORT_UID:] or raw.get('tid')}",
+            "name": nick if readable else f"{BUYER_NAME} {str(uid)[-SHORT_UID:] or raw.get('tid')}",
             "email": email if email and not is_masked(email) else None,
             "masked": not readable,
             "lang": BUYER_LANG,

@@ -13,7 +13,7 @@ from odoo.addons.sales_mgmt_core.tools.messages import render
 
 from ..adapters import ChannelConfig, ShopifyAdapter, TaobaoAdapter, WooCommerceAdapter
 from ..adapters.base import BadPage
-from ..adapters.taobao import sign
+from ..adapters.taobao import BUYER_NAME, sign
 from ..tools.http_client import UnreadableBody
 from ..tools.normalise import PayloadError, is_masked, parse_order
 from .stub_server import Answer, fixture, ok
@@ -265,7 +265,7 @@ class TestTaobaoDocumented(StubCase):
         order = self.orders()[289749893209214687]
         self.assertTrue(order.customer.masked)
         self.assertEqual(
-            (order.customer.name, order.customer.ref), ("Taobao buyer wSFu0XXX", "AAHk5d-EAAeGwJedwSFu0XXX")
+            (order.customer.name, order.customer.ref), (f"{BUYER_NAME} wSFu0XXX", "AAHk5d-EAAeGwJedwSFu0XXX")
         )
         for value in (order.customer.name, order.customer.phone, order.customer.email):
             self.assertFalse(is_masked(value), value)

@@ -146,7 +146,7 @@ class TestChannelImport(SalesMgmtCommon):
             "line 1 quantity must be a number",
             "line 1 quantity must be positive",
             "currency must be an ISO 4217 code",
-            "Unknown currency ZZZ",
+            "currency 'ZZZ' is not an ISO 4217 currency",
             "updated_at is not a date and time",
             "customer name is longer than 1000 characters",
             "line 2 id 'L1' is duplicated",

@@ -57,6 +57,7 @@ class TestNormalise(BaseCase):
             "id is empty": order(id="   "),
             "status must be one of": order(status="delivered"),
             "currency must be an ISO 4217": order(currency="dollars"),
+            "currency 'XXQ' is not an ISO 4217 currency": order(currency="XXQ"),
             "customer is missing": order(customer=None),
             "customer name is missing": order(customer={"email": "x@example.com"}),
             "not an e-mail": order(customer={"name": "X", "email": "nope"}),

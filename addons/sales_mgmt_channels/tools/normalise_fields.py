@@ -11,6 +11,8 @@ import re
 from datetime import datetime, timezone
 from decimal import Decimal, InvalidOperation
 
+from babel.numbers import list_currencies
+
 from odoo.tools.translate import LazyTranslate
 
 _lt = LazyTranslate(__name__, default_lang="en_US")
@@ -317,12 +319,20 @@ def parse_choice(value, errors, label, choices):
     return value
 
 
+# The currency codes CLDR knows (Odoo's own list is a subset): an unknown code is reported with the
+# payload's other problems, not after them.
+ISO_CURRENCIES = frozenset(list_currencies())
+
+
 def parse_currency(value, errors, label):
     """An ISO 4217 code ("EUR"); "" and an error naming ``label`` otherwise."""
     if not isinstance(value, str) or not CURRENCY_RE.match(value):
         errors.append(
             _lt("%(label)s must be an ISO 4217 code like 'EUR' (got %(value)s)", label=label, value=shown(value))
         )
+        return ""
+    if value not in ISO_CURRENCIES:
+        errors.append(_lt("%(label)s %(value)s is not an ISO 4217 currency", label=label, value=shown(value)))
         return ""
     return value
 

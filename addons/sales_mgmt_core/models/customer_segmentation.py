@@ -31,6 +31,9 @@ SCORE_COLUMNS = [
 ]
 PARAM_LOOKBACK = "sales_mgmt.rfm_lookback_days"
 PARAM_BREAKS = "sales_mgmt.rfm_breaks.%s"
+# Version of the scoring rules the saved breaks and fallback intervals were computed with: an
+# incremental pass ignores those of older rules (2: fallback intervals from rhythms only).
+SCORING_RULES = 2
 
 
 class SalesCustomerSegmentation(models.AbstractModel):
@@ -87,9 +90,9 @@ class SalesCustomerSegmentation(models.AbstractModel):
         tier_rules = self._tier_rules(company)
         incremental = partner_ids is not None
         saved = json.loads(params.get_param(PARAM_BREAKS % company.id) or "null") if incremental else None
-        if incremental and saved:
+        if incremental and saved and saved.get("rules") == SCORING_RULES:
             breaks, fallback = saved["breaks"], saved["fallback"]
-        # A full pass (or the first ever): breaks from the whole population.
+        # An incremental pass before any full pass (of these rules): breaks from the whole population.
         elif incremental:
             stats_all = self._fetch_stats(company, today, None)
             _x, breaks, fallback = seg.score_customers(stats_all, today, tier_rules=tier_rules)
@@ -99,7 +102,10 @@ class SalesCustomerSegmentation(models.AbstractModel):
             stats, today, breaks=breaks, segment_fallback=fallback, tier_rules=tier_rules
         )
         if not incremental:
-            params.set_param(PARAM_BREAKS % company.id, json.dumps({"breaks": breaks, "fallback": fallback}))
+            params.set_param(
+                PARAM_BREAKS % company.id,
+                json.dumps({"breaks": breaks, "fallback": fallback, "rules": SCORING_RULES}),
+            )
         stats_by_id = {s.partner_id: s for s in stats}
         rows = {sc.partner_id: self._score_values(sc, stats_by_id[sc.partner_id]) for sc in scores}
         # Customers that had scores and no longer have any confirmed order: back to prospect.

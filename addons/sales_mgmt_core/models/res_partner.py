@@ -62,8 +62,8 @@ class ResPartner(models.Model):
         copy=False,
         readonly=True,
         groups=SCORE_GROUPS,
-        help="Prospect (no order), New, Active, At risk, Lapsed: from the order history and the "
-        "customer's own purchase rhythm.",
+        help="Prospect (no order), New customer, Active customer, At risk, Lapsed: from the order history "
+        "and the customer's purchase rhythm; never at risk within 7 days of an order.",
     )
     sm_order_count = fields.Integer(
         "Orders (all time)", company_dependent=True, copy=False, readonly=True, groups=SCORE_GROUPS
@@ -89,8 +89,9 @@ class ResPartner(models.Model):
         copy=False,
         readonly=True,
         groups=SCORE_GROUPS,
-        help="Median days between orders (3+ orders), the single interval (2 orders) or the "
-        "segment's median (fewer).",
+        help="Days expected between two orders, never fewer than 7: the median of the customer's own intervals "
+        "from 3 order days on; with fewer, that of customers of the same segment (one order has no interval, "
+        "and a single interval counts only when longer).",
     )
     predicted_next_order_date = fields.Date(company_dependent=True, copy=False, readonly=True, groups=SCORE_GROUPS)
     purchase_propensity = fields.Integer(

@@ -3,7 +3,7 @@ from datetime import timedelta
 from odoo import api, fields, models
 from odoo.tools import SQL, formatLang
 
-from ..tools.segmentation import LIFECYCLE_STAGES, SEGMENTS
+from ..tools.segmentation import JUST_ORDERED_DAYS, LIFECYCLE_STAGES, SEGMENTS
 
 # Company-dependent partner columns (one JSONB per field) -> SQL type of one company's value.
 SCORE_COLUMN_TYPES = {
@@ -25,9 +25,8 @@ SCORE_COLUMN_TYPES = {
     "purchase_propensity": "int4",
 }
 
-
-# An order this recent: no purchase propensity yet ("Just ordered"), as the views say.
-JUST_ORDERED_DAYS = 7
+# JUST_ORDERED_DAYS: an order this recent has no purchase propensity yet ("Just ordered"), as
+# the views say; no expected interval is shorter (tools/segmentation.py).
 
 # The rows are those of the current company: their values depend on it, like the
 # company-dependent fields of res.partner they come from.
@@ -88,7 +87,13 @@ class SalesCustomerScore(models.Model):
     sm_first_order_date = fields.Date("First Order", readonly=True, depends_context=COMPANY)
     sm_last_order_date = fields.Date("Last Order", readonly=True, depends_context=COMPANY)
     sm_purchase_interval = fields.Float(
-        "Purchase Interval (days)", readonly=True, aggregator="avg", depends_context=COMPANY
+        "Purchase Interval (days)",
+        readonly=True,
+        aggregator="avg",
+        depends_context=COMPANY,
+        help="Days expected between two orders, never fewer than 7: the median of the customer's own "
+        "intervals from 3 order days on; with fewer, that of customers of the same segment (one order "
+        "has no interval, and a single interval counts only when longer).",
     )
     predicted_next_order_date = fields.Date(readonly=True, depends_context=COMPANY)
     purchase_propensity = fields.Integer(readonly=True, aggregator="avg", depends_context=COMPANY)

@@ -134,12 +134,16 @@ class SalesStockAlert(models.Model):
     def _flush_queued_evaluation(self):
         product_ids = self.env.cr.precommit.data.pop(PRECOMMIT_KEY, set())
         if product_ids:
-            self.sudo()._evaluate(product_ids=list(product_ids))
+            return self.sudo()._evaluate(product_ids=list(product_ids))
+        return {}
 
     @api.model
     def _evaluate(self, product_ids=None, warehouses=None):
         """Raise, update and resolve alerts, set-based: one query for the quantities of every
         (product, warehouse), one for the open alerts, bulk creates and writes."""
+        # queued evaluations (changed thresholds, moves) first: the savepoint of the creation
+        # below would run them half-way, raising the alerts this one is about to create
+        queued = self._flush_queued_evaluation() if self.env.cr.precommit.data.get(PRECOMMIT_KEY) else {}
         warehouses = warehouses or self.env["stock.warehouse"].sudo().search([])  # pylint: disable=no-search-all
         rows = self._quantities(warehouses, product_ids)
         self.flush_model()
@@ -180,7 +184,11 @@ class SalesStockAlert(models.Model):
         recovered.activity_unlink(["sales_mgmt_core.mail_activity_type_stock_alert"])
         changed._sm_refresh_activities()
         created = self._create_new_alerts(to_create)
-        return {"created": len(created), "resolved": len(recovered), "open": len(breaches)}
+        return {
+            "created": len(created) + queued.get("created", 0),
+            "resolved": len(recovered) + queued.get("resolved", 0),
+            "open": len(breaches),
+        }
 
     def _create_new_alerts(self, vals_list):
         """Create alerts; a concurrent transaction may have raised the same one: skip those."""

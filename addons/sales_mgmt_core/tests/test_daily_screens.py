@@ -2,7 +2,7 @@ from ast import literal_eval
 
 from lxml import etree
 
-from odoo.tests import Form, tagged
+from odoo.tests import Form, new_test_user, tagged
 
 from ..tools import order_import
 from ..tools.business_card import card_country_code
@@ -58,7 +58,8 @@ class TestDailyScreens(SalesMgmtCommon):
             action = self.env.ref(xmlid)
             self.assertIn("kanban", action.view_mode.split(","), xmlid)
             self.assertEqual(action.mobile_view_mode, "kanban")
-        arch = self._arch("sales.safety.stock", "kanban", self.user_manager)
+        stock_user = new_test_user(self.env, "sm_stock_screens", groups="stock.group_stock_user")
+        arch = self._arch("sales.safety.stock", "kanban", stock_user)
         self.assertTrue(arch.xpath("//t[@t-name='card']//field[@name='product_id']"))
         self.assertTrue(arch.xpath("//button[@name='action_apply_suggestion'][@confirm]"))
 

@@ -3,6 +3,8 @@
 import math
 import statistics
 
+from odoo.tools.float_utils import float_round
+
 SERVICE_LEVEL_MIN, SERVICE_LEVEL_MAX = 0.5, 0.9999
 
 
@@ -28,6 +30,14 @@ def suggested_safety_stock(series, service_level, lead_time_days):
     sigma = statistics.pstdev(series)
     z = statistics.NormalDist().inv_cdf(service_level)
     return round(z * sigma * math.sqrt(max(lead_time_days, 0.0)), 4), mean, sigma
+
+
+def round_up(qty, step):
+    """The smallest multiple of ``step`` not below ``qty``: a threshold is never rounded down
+    (3.46 Units with step 1 -> 4; 1.231 kg with step 0.01 -> 1.24). Without a step, unchanged."""
+    if not step or step <= 0:
+        return qty
+    return float_round(qty, precision_rounding=step, rounding_method="UP")
 
 
 def days_of_cover(free_qty, average_daily_demand):

@@ -2,16 +2,36 @@
 
 Everything here works on plain values: the ORM layer (``models/res_partner.py`` and
 ``models/customer_segmentation.py``) aggregates order history with one SQL query,
-feeds these functions and writes the results back in bulk.
+feeds these functions and writes the results back in bulk. The purchase rhythm (expected
+interval, lifecycle, prediction, propensity) is in ``purchase_rhythm.py``.
 """
 
 import bisect
 import collections
-import itertools
 import math
-import statistics
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
+
+from .purchase_rhythm import (  # noqa: F401 - the rhythm functions are part of this module's API
+    AT_RISK_FACTOR,
+    DEFAULT_INTERVAL_DAYS,
+    JUST_ORDERED_DAYS,
+    LAPSED_FACTOR,
+    LIFECYCLE_STAGES,
+    MIN_INTERVAL_DAYS,
+    TRUSTED_ORDER_DAYS,
+    _finite,
+    base_interval,
+    expected_interval,
+    lifecycle_stage,
+    order_intervals,
+    own_interval,
+    population_intervals,
+    predicted_next_order,
+    purchase_propensity,
+    segment_intervals,
+    trusted_interval,
+)
 
 # Named RFM segments, from the usual R x F/M grid.
 SEGMENTS = [
@@ -19,46 +39,12 @@ SEGMENTS = [
     ("loyal", "Loyal"),
     ("potential", "Potential"),
     ("new", "First-time buyers"),
-    ("at_risk", "At risk"),
+    # Key kept for stored values and filters; not "At risk", the lifecycle stage's label: this
+    # is a relative score (valuable customers ordering less recently than most), not a lapse.
+    ("at_risk", "Needs attention"),
     ("hibernating", "Hibernating"),
     ("lost", "Lost"),
 ]
-
-LIFECYCLE_STAGES = [
-    ("prospect", "Prospect"),
-    ("new", "New customer"),
-    ("active", "Active"),
-    ("at_risk", "At risk"),
-    ("lapsed", "Lapsed"),
-]
-
-# A customer is "at risk" once the time since the last order exceeds this many
-# expected intervals, and "lapsed" past the second factor.
-AT_RISK_FACTOR = 1.5
-LAPSED_FACTOR = 3.0
-# Expected interval used when nothing better is known (no segment peers at all).
-DEFAULT_INTERVAL_DAYS = 90.0
-
-
-def _finite(value):
-    """Whether ``value`` is a finite number (integers of any size are)."""
-    return isinstance(value, int) or math.isfinite(value)
-
-
-def _as_float(value):
-    """``value`` as a float; NaN when it does not fit in one."""
-    try:
-        return float(value)
-    except OverflowError:
-        return math.nan
-
-
-def _shown(value):
-    """``value`` for an error message (``repr`` refuses integers of 4,300+ digits)."""
-    try:
-        return repr(value)[:40]
-    except ValueError:
-        return "a huge integer"
 
 
 def quintile_breaks(values):
@@ -133,67 +119,6 @@ def rfm_segment(r, f, m):  # noqa: PLR0911 - a decision table reads best as retu
     if fm >= 4:
         return "at_risk"
     return "lost"
-
-
-def order_intervals(order_dates):
-    """Days between consecutive distinct order days."""
-    days = sorted(set(order_dates))
-    return [(b - a).days for a, b in itertools.pairwise(days)]
-
-
-def own_interval(order_dates):
-    """The customer's own inter-purchase interval: median with 3+ orders, mean with 2, else None."""
-    intervals = order_intervals(order_dates)
-    if not intervals:
-        return None
-    if len(intervals) >= 2:
-        return float(statistics.median(intervals))
-    return float(intervals[0])
-
-
-def lifecycle_stage(order_count, days_since_first, days_since_last, interval_days):
-    """Stage from the order history and the customer's own rhythm."""
-    if not order_count:
-        return "prospect"
-    interval = interval_days or DEFAULT_INTERVAL_DAYS
-    if days_since_last > interval * LAPSED_FACTOR:
-        return "lapsed"
-    if days_since_last > interval * AT_RISK_FACTOR:
-        return "at_risk"
-    if order_count == 1 or days_since_first <= interval:
-        return "new"
-    return "active"
-
-
-def purchase_propensity(order_count, days_since_last, interval_days):
-    """0-100 likelihood of an order soon.
-
-    Rises as the expected next order approaches (days since last / interval -> 1), decays
-    exponentially once the customer is overdue, and is damped for customers with few
-    orders (less evidence of a rhythm). 0 without orders, without a positive interval or
-    before the last order; ``ValueError`` when a figure is not a finite number.
-    """
-    days, interval = _as_float(days_since_last), _as_float(interval_days or 0)
-    if not (_finite(order_count or 0) and math.isfinite(days) and math.isfinite(interval)):
-        raise ValueError(
-            "purchase_propensity: order count, days since the last order and interval must be finite "
-            f"numbers, got {_shown(order_count)}, {_shown(days_since_last)} and {_shown(interval_days)}"
-        )
-    if not order_count or order_count <= 0 or interval <= 0:
-        return 0
-    ratio = days / interval  # may overflow to inf: then long overdue, 0
-    timing = max(0.0, ratio) if ratio <= 1 else math.exp(-(ratio - 1))
-    confidence = 1.0 if order_count >= 5 else 0.5 + 0.1 * order_count
-    return max(0, min(100, round(100 * timing * confidence)))
-
-
-def predicted_next_order(last_order, interval_days):
-    """The day after ``last_order`` by the interval (rounded to days); ``date.max`` when that
-    is beyond the calendar."""
-    try:
-        return last_order + timedelta(days=round(interval_days))
-    except OverflowError:
-        return date.max
 
 
 def frequency_band(f_score):
@@ -300,16 +225,6 @@ def compute_breaks(stats, today):
     }
 
 
-def segment_intervals(stats_by_segment):
-    """Median own interval of each segment's customers with a rhythm (the fallback)."""
-    result = {}
-    for segment, intervals in stats_by_segment.items():
-        known = [i for i in intervals if i is not None]
-        if known:
-            result[segment] = float(statistics.median(known))
-    return result
-
-
 def score_customers(stats, today, breaks=None, segment_fallback=None, tier_rules=()):
     """Score every customer of ``stats``.
 
@@ -327,20 +242,15 @@ def score_customers(stats, today, breaks=None, segment_fallback=None, tier_rules
             m = quintile_score(s.revenue, breaks["monetary"])
         else:  # nothing in the look-back window
             r = f = m = 1
-        rows.append((s, r, f, m, rfm_segment(r, f, m), own_interval(s.order_dates)))
+        rows.append((s, r, f, m, rfm_segment(r, f, m)))
     if segment_fallback is None:
-        by_segment = {}
-        for _s, _r, _f, _m, seg, interval in rows:
-            by_segment.setdefault(seg, []).append(interval)
-        segment_fallback = segment_intervals(by_segment)
-        all_known = [i for *_x, i in rows if i is not None]
-        segment_fallback["*"] = float(statistics.median(all_known)) if all_known else DEFAULT_INTERVAL_DAYS
+        segment_fallback = population_intervals((seg, s.order_dates) for s, _r, _f, _m, seg in rows)
     scores = []
-    for s, r, f, m, seg, own in rows:
-        if own is None:
-            own = segment_fallback.get(seg, segment_fallback.get("*", DEFAULT_INTERVAL_DAYS))  # noqa: PLW2901
-        interval = max(own, 1.0)
+    for s, r, f, m, seg in rows:
+        interval = expected_interval(s.order_dates, base_interval(segment_fallback, seg))
         since_last = (today - s.last_order).days
+        # Every order day is an order: a count below them (inconsistent stats) is not a prospect.
+        order_count = max(s.total_count or 0, s.order_count or 0, len(set(s.order_dates)))
         scores.append(
             CustomerScores(
                 partner_id=s.partner_id,
@@ -348,12 +258,10 @@ def score_customers(stats, today, breaks=None, segment_fallback=None, tier_rules
                 frequency=f,
                 monetary=m,
                 segment=seg,
-                lifecycle=lifecycle_stage(
-                    s.total_count or s.order_count, (today - s.first_order).days, since_last, interval
-                ),
+                lifecycle=lifecycle_stage(order_count, (today - s.first_order).days, since_last, interval),
                 interval_days=round(interval, 2),
                 predicted_next=predicted_next_order(s.last_order, interval),
-                propensity=purchase_propensity(s.total_count or s.order_count, since_last, interval),
+                propensity=purchase_propensity(order_count, since_last, interval),
                 frequency_band=frequency_band(f),
                 spend_band=spend_band(m),
                 tier_id=match_tier(
