@@ -8,8 +8,6 @@ from odoo.service.model import PG_CONCURRENCY_ERRORS_TO_RETRY
 from odoo.tools import SQL, split_every
 from odoo.tools.translate import LazyTranslate
 
-from odoo.addons.sales_mgmt_core.tools.messages import installed_langs, render
-
 from ..adapters import NAME_KEYS, REF_KEYS, get_adapter
 from ..tools import normalise
 
@@ -160,7 +158,7 @@ class SalesChannel(models.Model):
 
     def _import_one(self, record):
         """(state, order, message, data) for one record, in its own savepoint. The message of a failure
-        is the error itself (see :meth:`_failure_translations`)."""
+        is the error itself (see :meth:`_write_failures`)."""
         data = None
         try:
             with self.env.cr.savepoint():
@@ -174,22 +172,12 @@ class SalesChannel(models.Model):
         return state, order, message, data
 
     def _write_failures(self, failures):
-        """Write the error of failed records ([(record, message)]) in en_US and every active language."""
+        """Write the error of failed records ([(record, message)]) in en_US and every active language:
+        payload errors, the import's own errors (TranslatableUserError: unknown SKU, amounts that do
+        not match...) and the pipeline's messages are lazy translations; Odoo's own errors are kept as
+        raised (see ``sales_mgmt_core.tools.messages.render``)."""
         for record, message in failures:
-            record.update_field_translations("error", self._failure_translations(record, message))
-
-    def _failure_translations(self, record, message):
-        """{language: text} of why ``record`` failed. Payload errors, the import's own errors
-        (TranslatableUserError: unknown SKU, amounts that do not match...) and the pipeline's messages
-        are lazy translations, written in every language; any other error (Odoo's own) is text in the
-        language it was raised in, kept as it is for every language."""
-        lazy = getattr(message, "lazy", None)
-        if lazy is not None:
-            message = lazy
-        elif isinstance(message, UserError):  # ValidationError is one
-            text = message.args[0] if message.args else str(message)
-            return dict.fromkeys(installed_langs(self.env), text)
-        return {lang: render(message, lang) for lang in installed_langs(self.env)}
+            record._write_error(message)
 
     def _parse_record(self, record):
         """The record's payload, normalised by its channel's adapter when needed, validated."""

@@ -1,5 +1,7 @@
 from odoo import api, fields, models
 
+from ..tools.messages import installed_langs
+
 
 class SaleOrderHoldReason(models.Model):
     """One failed check of an order's confirmation, with the figures that failed it.
@@ -42,8 +44,7 @@ class SaleOrderHoldReason(models.Model):
     @api.model
     def _sm_translations(self, render):
         """{language code: ``render(env)``} for every installed language, ``env`` in that language."""
-        codes = [code for code, _name in self.env["res.lang"].get_installed()]
-        return {code: render(self.with_context(lang=code).env) for code in codes}
+        return {code: render(self.with_context(lang=code).env) for code in installed_langs(self.env)}
 
     def _sm_store_translations(self, translations):
         """Store each reason's message in every language of ``translations`` (a list, one dict each)."""

@@ -32,8 +32,8 @@ def lang_of(env_or_lang):
 def render(message, env_or_lang=DEFAULT_LANG):
     """``message`` as text in the language of ``env_or_lang`` (an environment or a code).
 
-    ``message``: a lazy translation, a :class:`TranslatableError`, a callable taking the language
-    code (a message only a replay in that language can give), or text, kept as it is.
+    ``message``: a lazy translation, a :class:`TranslatableError`, a :class:`TranslatableUserError`,
+    any other UserError (Odoo's own: text in the language it was raised in, kept as it is), or text.
     """
     lang = lang_of(env_or_lang)
     if isinstance(message, LazyGettext):
@@ -41,8 +41,10 @@ def render(message, env_or_lang=DEFAULT_LANG):
         return message._translate(lang)
     if isinstance(message, TranslatableError):
         return message.render(lang)
-    if callable(message):
-        return message(lang)
+    if isinstance(message, TranslatableUserError):
+        return render(message.lazy, lang)
+    if isinstance(message, UserError):  # ValidationError is one
+        return message.args[0] if message.args else str(message)
     return "" if message is None else str(message)
 
 
